@@ -1,0 +1,7 @@
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+
+var app = builder.Build();
+app.UseApiEnvelope();
+app.MapDefaultEndpoints();
+app.Run();

@@ -1,0 +1,46 @@
+using SaasPlatform.AppHost.Infrastructure;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// PostgreSQL, Kafka, S3 storage and Vault: containers where a container runtime is healthy,
+// otherwise local stand-ins that speak the same protocols (see Infrastructure/).
+var infra = builder.AddPlatformInfrastructure();
+
+var identityDb = infra.AddDatabase("identitydb");
+var tenancyDb = infra.AddDatabase("tenancydb");
+var eventsDb = infra.AddDatabase("eventsdb");
+var jwtSigningKey = builder.AddJwtSigningKey();
+
+var identity = builder.AddProject<Projects.Identity_Api>("identity-api")
+    .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
+    .WithReference(identityDb).WaitFor(identityDb)
+    .WithReference(infra.Kafka).WaitFor(infra.Kafka);
+
+var tenancy = builder.AddProject<Projects.Tenancy_Api>("tenancy-api")
+    .WithReference(tenancyDb).WaitFor(tenancyDb)
+    .WithReference(infra.Postgres)               // tenant databases are created on this server
+    .WithReference(infra.Kafka).WaitFor(infra.Kafka)
+    .WithReference(identity).WaitFor(identity);
+
+var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
+    .WithReference(infra.Postgres).WaitFor(infra.Postgres)
+    .WithReference(infra.Storage).WaitFor(infra.Storage)
+    .WithReference(infra.Kafka).WaitFor(infra.Kafka)
+    .WithReference(identity).WaitFor(identity)
+    .WithReference(tenancy).WaitFor(tenancy);
+
+builder.AddProject<Projects.Events_Worker>("events-worker")
+    .WithReference(eventsDb).WaitFor(eventsDb)
+    .WithReference(infra.Postgres)
+    .WithReference(infra.Storage).WaitFor(infra.Storage)
+    .WithReference(infra.Kafka).WaitFor(infra.Kafka)
+    .WithReference(tenancy).WaitFor(tenancy);
+
+// The only public entry point.
+builder.AddProject<Projects.Gateway>("gateway")
+    .WithReference(identity).WaitFor(identity)
+    .WithReference(tenancy).WaitFor(tenancy)
+    .WithReference(documents).WaitFor(documents)
+    .WithExternalHttpEndpoints();
+
+builder.Build().Run();

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace SaasPlatform.AppHost.Infrastructure;
+
+/// <summary>
+/// Stand-ins for machines without a container runtime (this one, CI): the apt-installed PostgreSQL, librdkafka's
+/// mock cluster hosted by <c>eng/DevBroker</c>, and the npm <c>s3rver</c>. No Vault: secrets come from configuration.
+/// Ports are fixed (below the ephemeral range) and overridable under <c>DevServers</c>.
+/// </summary>
+internal static class LocalServers
+{
+    public static PlatformInfrastructure Add(IDistributedApplicationBuilder builder)
+    {
+        var config = builder.Configuration.GetSection("DevServers");
+        var repoRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+
+        var postgres = AddPostgres(builder, config, repoRoot);
+        var kafka = AddKafka(builder, config);
+        var storage = AddStorage(builder, config, repoRoot);
+
+        return new PlatformInfrastructure(postgres, kafka, storage, name =>
+            builder.AddConnectionString(name, ReferenceExpression.Create($"{postgres.Resource.ConnectionStringExpression};Database={name}"))
+                .WithParentRelationship(postgres)
+                .WaitFor(postgres));
+    }
+
+    private static IResourceBuilder<IResourceWithConnectionString> AddPostgres(
+        IDistributedApplicationBuilder builder, IConfiguration config, string repoRoot)
+    {
+        var port = config.GetValue("PostgresPort", 5432);
+        var password = builder.AddParameter("postgres-password",
+            new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+
+        var server = new LocalPostgresResource("postgres", repoRoot, port, password.Resource);
+        builder.Services.AddHealthChecks().Add(new("postgres-ready",
+            _ => new PostgresReadyCheck(server), failureStatus: null, tags: null));
+
+        // The script makes sure the apt cluster runs with this password, then follows its log.
+        return builder.AddResource(server)
+            .WithArgs(Path.Combine(repoRoot, "eng", "dev", "postgres.sh"), port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("POSTGRES_PASSWORD", password)
+            .WithHealthCheck("postgres-ready")
+            .ExcludeFromManifest();
+    }
+
+    private static IResourceBuilder<IResourceWithConnectionString> AddKafka(IDistributedApplicationBuilder builder, IConfiguration config)
+    {
+        var port = config.GetValue("KafkaPort", 19092);
+        var broker = builder.AddProject<Projects.DevBroker>("kafka-dev-broker")
+            .WithEnvironment("Kafka__Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithHttpHealthCheck("/health")
+            .ExcludeFromManifest();
+
+        return builder.AddConnectionString("kafka", ReferenceExpression.Create($"127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}"))
+            .WithParentRelationship(broker)
+            .WaitFor(broker);
+    }
+
+    private static IResourceBuilder<IResourceWithConnectionString> AddStorage(
+        IDistributedApplicationBuilder builder, IConfiguration config, string repoRoot)
+    {
+        var port = config.GetValue("S3Port", 19000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var directory = config["S3Directory"] ?? Path.Combine(repoRoot, ".aspire", "s3");
+        Directory.CreateDirectory(directory);
+
+        var s3 = builder.AddExecutable("s3-dev-server", "node", repoRoot,
+                Path.Combine(repoRoot, "eng", "s3rver", "node_modules", "s3rver", "bin", "s3rver.js"),
+                "--directory", directory, "--address", "127.0.0.1", "--port", port,
+                "--configure-bucket", PlatformInfrastructureExtensions.BucketName)
+            // s3rver 3.7 uses a hash OpenSSL 3 retired.
+            .WithEnvironment("NODE_OPTIONS", "--openssl-legacy-provider")
+            .WithHttpEndpoint(port: int.Parse(port, System.Globalization.CultureInfo.InvariantCulture), name: "http", isProxied: false)
+            .WithHttpHealthCheck("/", endpointName: "http")
+            .ExcludeFromManifest();
+
+        var endpoint = $"http://127.0.0.1:{port}";
+        // s3rver accepts any signature; S3RVER/S3RVER are its documented default keys, not secrets.
+        return builder.AddConnectionString("storage", ReferenceExpression.Create(
+                $"Endpoint={endpoint};PublicEndpoint={config["S3PublicEndpoint"] ?? endpoint};AccessKey=S3RVER;SecretKey=S3RVER;Bucket={PlatformInfrastructureExtensions.BucketName};Region=us-east-1"))
+            .WithParentRelationship(s3)
+            .WaitFor(s3);
+    }
+}
+
+/// <summary>The apt-installed PostgreSQL, run through a script so the dashboard shows it (and its log) as a stand-in.</summary>
+internal sealed class LocalPostgresResource(string name, string repoRoot, int port, ParameterResource password)
+    : ExecutableResource(name, "bash", repoRoot), IResourceWithConnectionString
+{
+    public int Port { get; } = port;
+
+    public ParameterResource Password { get; } = password;
+
+    public ReferenceExpression ConnectionStringExpression =>
+        ReferenceExpression.Create($"Host=127.0.0.1;Port={Port.ToString(System.Globalization.CultureInfo.InvariantCulture)};Username=postgres;Password={Password}");
+}

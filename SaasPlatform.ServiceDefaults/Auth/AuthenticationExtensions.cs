@@ -1,0 +1,113 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using SaasPlatform.ServiceDefaults.Http;
+
+namespace SaasPlatform.ServiceDefaults.Auth;
+
+public static class AuthenticationExtensions
+{
+    private const string RevokedFailure = "Token has been revoked";
+
+    /// <summary>
+    /// Bearer authentication for services that validate tokens issued elsewhere: public keys from the issuer's JWKS,
+    /// revocations from its feed.
+    /// </summary>
+    public static IHostApplicationBuilder AddPlatformAuthentication(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<JwksSigningKeySource>();
+        builder.Services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<JwksSigningKeySource>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<JwksSigningKeySource>());
+        builder.Services.AddHttpClient<IRevocationFeed, HttpRevocationFeed>();
+        return builder.AddTokenValidation();
+    }
+
+    /// <summary>
+    /// The validation every service shares: ES256 access tokens, the <c>type</c> claim, the revocation list, and
+    /// every failure answered in the envelope. The issuer registers its own <see cref="ISigningKeySource"/> and
+    /// <see cref="IRevocationFeed"/> and calls this directly.
+    /// </summary>
+    public static IHostApplicationBuilder AddTokenValidation(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.Configure<JwtSettings>(builder.Configuration.GetSection(JwtSettings.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RevocationList>();
+        services.AddHostedService<RevocationSync>();
+        services.AddHealthChecks().AddCheck<RevocationHealthCheck>("revocations");
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<ISigningKeySource, IOptions<JwtSettings>>((options, keys, settings) =>
+            {
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = settings.Value.Issuer,
+                    ValidAudience = settings.Value.Audience,
+                    ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+                    IssuerSigningKeyResolver = (_, _, kid, _) => keys.GetKeys(kid),
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = JwtRegisteredClaimNames.Sub,
+                };
+                options.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = ValidateTokenAsync,
+                    OnChallenge = WriteChallengeAsync,
+                    OnForbidden = context => ApiError.Forbidden("You do not have permission to perform this action")
+                        .ExecuteAsync(context.HttpContext),
+                };
+            });
+        services.AddAuthorization();
+        return builder;
+    }
+
+    private static async Task ValidateTokenAsync(TokenValidatedContext context)
+    {
+        var principal = context.Principal!;
+        if (principal.FindFirstValue(TokenClaims.Type) != TokenClaims.AccessType)
+        {
+            context.Fail("Only access tokens are allowed");
+            return;
+        }
+
+        var revocations = context.HttpContext.RequestServices.GetRequiredService<RevocationList>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.HttpContext.RequestAborted);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        await revocations.WaitForFirstSyncAsync(timeout.Token);
+        if (revocations.IsRevoked(
+                principal.FindFirstValue(JwtRegisteredClaimNames.Jti),
+                principal.FindFirstValue(TokenClaims.Session),
+                principal.FindFirstValue(JwtRegisteredClaimNames.Sub)))
+        {
+            context.Fail(RevokedFailure);
+        }
+    }
+
+    private static Task WriteChallengeAsync(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        var failure = context.AuthenticateFailure;
+        var error = failure switch
+        {
+            null => ApiError.Unauthorized("Missing Authorization Header", ErrorCodes.Unauthorized),
+            SecurityTokenExpiredException => ApiError.Unauthorized("Token has expired", ErrorCodes.TokenExpired),
+            { Message: RevokedFailure } => ApiError.Unauthorized("Token has been revoked", ErrorCodes.TokenRevoked),
+            _ => ApiError.Unauthorized(
+                failure.Message == "Only access tokens are allowed" ? failure.Message : "Invalid token",
+                ErrorCodes.InvalidToken),
+        };
+        return error.ExecuteAsync(context.HttpContext);
+    }
+
+    /// <summary>The caller's user id (the token's <c>sub</c>) on an authenticated endpoint.</summary>
+    public static Guid UserId(this ClaimsPrincipal user) =>
+        Guid.Parse(user.FindFirstValue(JwtRegisteredClaimNames.Sub)
+            ?? throw new InvalidOperationException("Endpoint is not authenticated"));
+}

@@ -1,0 +1,33 @@
+namespace SaasPlatform.ServiceDefaults.Auth;
+
+/// <summary>Token settings shared by the issuer (Identity.Api) and every service that validates (section <c>Jwt</c>).</summary>
+public sealed class JwtSettings
+{
+    public const string SectionName = "Jwt";
+
+    public string Issuer { get; set; } = "saas-platform";
+
+    public string Audience { get; set; } = "saas-platform-api";
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Where validating services read the issuer's public keys; resolved through service discovery.</summary>
+    public Uri JwksUri { get; set; } = new("http://identity-api/.well-known/jwks.json");
+
+    /// <summary>Where validating services follow revocations (logouts, revoked sessions, deactivated users).</summary>
+    public Uri RevocationFeedUri { get; set; } = new("http://identity-api/internal/revocations");
+
+    /// <summary>How often the revocation feed is polled; the bound on how late a revocation is honoured.</summary>
+    public TimeSpan RevocationPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+}
+
+/// <summary>Claim names and values of the platform's tokens.</summary>
+public static class TokenClaims
+{
+    public const string Type = "type";
+    public const string Session = "sid";
+    public const string AccessType = "access";
+    public const string RefreshType = "refresh";
+}

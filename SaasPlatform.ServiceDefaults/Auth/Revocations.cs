@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace SaasPlatform.ServiceDefaults.Auth;
+
+/// <summary>What was revoked: a single token (<c>jti</c>), a whole session (<c>sid</c>), or a user (deactivated).</summary>
+public static class RevocationKinds
+{
+    public const string Token = "token";
+    public const string Session = "session";
+    public const string User = "user";
+}
+
+/// <param name="Id">Monotonic position in the feed; a reader resumes after the last one it saw.</param>
+public sealed record RevocationEntry(long Id, string Kind, string Value, DateTimeOffset ExpiresAt);
+
+public sealed record RevocationPage(IReadOnlyList<RevocationEntry> Items, long Cursor);
+
+/// <summary>Source of revocations: Identity.Api reads its own database, the other services its HTTP feed.</summary>
+public interface IRevocationFeed
+{
+    Task<RevocationPage> ReadAfterAsync(long cursor, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// In-memory view of every live revocation, kept current by <see cref="RevocationSync"/>. Checked on every request
+/// without I/O; rebuilt from the durable feed at start-up, so a restart forgets nothing.
+/// </summary>
+public sealed class RevocationList
+{
+    private readonly ConcurrentDictionary<(string Kind, string Value), DateTimeOffset> _entries = new();
+    private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool IsSynced => _firstSync.Task.IsCompleted;
+
+    public long Cursor { get; private set; }
+
+    public bool IsRevoked(string? tokenId, string? sessionId, string? userId) =>
+        (tokenId is not null && _entries.ContainsKey((RevocationKinds.Token, tokenId)))
+        || (sessionId is not null && _entries.ContainsKey((RevocationKinds.Session, sessionId)))
+        || (userId is not null && _entries.ContainsKey((RevocationKinds.User, userId)));
+
+    public Task WaitForFirstSyncAsync(CancellationToken cancellationToken) => _firstSync.Task.WaitAsync(cancellationToken);
+
+    public void Apply(RevocationPage page, DateTimeOffset now)
+    {
+        foreach (var entry in page.Items.Where(e => e.ExpiresAt > now))
+        {
+            _entries[(entry.Kind, entry.Value)] = entry.ExpiresAt;
+        }
+
+        Cursor = Math.Max(Cursor, page.Cursor);
+        _firstSync.TrySetResult();
+    }
+
+    /// <summary>Drops entries whose tokens have expired anyway, so the set stays the size of live revocations.</summary>
+    public void Prune(DateTimeOffset now)
+    {
+        foreach (var (key, expiresAt) in _entries)
+        {
+            if (expiresAt <= now)
+            {
+                _entries.TryRemove(key, out _);
+            }
+        }
+    }
+}
+
+/// <summary>Polls the revocation feed; the poll interval bounds how late a logout is honoured (well under 1 s).</summary>
+public sealed class RevocationSync(
+    RevocationList list,
+    IRevocationFeed feed,
+    IOptions<JwtSettings> settings,
+    TimeProvider time,
+    ILogger<RevocationSync> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var lastPrune = time.GetUtcNow();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                RevocationPage page;
+                do
+                {
+                    page = await feed.ReadAfterAsync(list.Cursor, stoppingToken);
+                    list.Apply(page, time.GetUtcNow());
+                }
+                while (page.Items.Count > 0);
+
+                if (time.GetUtcNow() - lastPrune > TimeSpan.FromMinutes(1))
+                {
+                    list.Prune(lastPrune = time.GetUtcNow());
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Revocation feed unavailable; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+
+            await Task.Delay(settings.Value.RevocationPollInterval, stoppingToken);
+        }
+    }
+}
+
+/// <summary>Reads Identity.Api's feed over HTTP (service discovery resolves the host).</summary>
+public sealed class HttpRevocationFeed(HttpClient http, IOptions<JwtSettings> settings) : IRevocationFeed
+{
+    public async Task<RevocationPage> ReadAfterAsync(long cursor, CancellationToken cancellationToken)
+    {
+        var uri = new Uri($"{settings.Value.RevocationFeedUri}?after={cursor}");
+        return await http.GetFromJsonAsync<RevocationPage>(uri, Microsoft.Extensions.Hosting.Extensions.WireJson, cancellationToken)
+            ?? new RevocationPage([], cursor);
+    }
+}
+
+/// <summary>Not ready until revocations have been loaded once: a fresh process must not accept a revoked token.</summary>
+public sealed class RevocationHealthCheck(RevocationList list) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(list.IsSynced
+            ? HealthCheckResult.Healthy($"Revocations synced to {list.Cursor}")
+            : HealthCheckResult.Unhealthy("Revocations not loaded yet"));
+}

@@ -1,0 +1,72 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+
+namespace SaasPlatform.ServiceDefaults.Http;
+
+/// <summary>
+/// An error answer in the envelope. Handlers return it (it is an <see cref="IResult"/>) or throw
+/// <see cref="ApiException"/> from deeper code; both end up as the same body.
+/// </summary>
+public sealed class ApiError : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<ErrorEnvelope>, IEndpointMetadataProvider
+{
+    public ApiError(int statusCode, string code, string message, object? details = null)
+    {
+        StatusCode = statusCode;
+        Value = new ErrorEnvelope { Error = code, Message = message, Details = details };
+    }
+
+    public int StatusCode { get; }
+
+    public ErrorEnvelope Value { get; }
+
+    int? IStatusCodeHttpResult.StatusCode => StatusCode;
+
+    object? IValueHttpResult.Value => Value;
+
+    public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, StatusCode, Value);
+
+    public static Task WriteAsync(HttpContext httpContext, int statusCode, ErrorEnvelope body)
+    {
+        httpContext.Response.StatusCode = statusCode;
+        return httpContext.Response.WriteAsJsonAsync(body, Microsoft.Extensions.Hosting.Extensions.WireJson);
+    }
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        foreach (var status in new[] { 400, 401, 403, 404 })
+        {
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ErrorEnvelope), ["application/json"]));
+        }
+    }
+
+    public static ApiError Validation(IDictionary<string, List<string>> details, string message = "Validation failed") =>
+        new(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError, message, details);
+
+    public static ApiError Validation(string field, string problem) =>
+        Validation(new Dictionary<string, List<string>> { [field] = [problem] });
+
+    public static ApiError BadRequest(string message, object? details = null) =>
+        new(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, message, details);
+
+    public static ApiError NotFound(string message) => new(StatusCodes.Status404NotFound, ErrorCodes.NotFound, message);
+
+    public static ApiError Forbidden(string message) => new(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden, message);
+
+    public static ApiError Unauthorized(string message, string code = ErrorCodes.Unauthorized) =>
+        new(StatusCodes.Status401Unauthorized, code, message);
+
+    public static ApiError Conflict(string message, string code = ErrorCodes.Conflict) =>
+        new(StatusCodes.Status409Conflict, code, message);
+
+    public static ApiError PayloadTooLarge(long limitBytes) =>
+        new(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge,
+            $"Request body exceeds the maximum of {limitBytes / (1024 * 1024)} MB");
+}
+
+/// <summary>Thrown where returning is awkward (deep in a flow); the exception handler turns it into <see cref="ApiError"/>.</summary>
+public sealed class ApiException(ApiError error) : Exception(error.Value.Message)
+{
+    public ApiError Error { get; } = error;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Local PostgreSQL stand-in for the AppHost: starts the apt-installed cluster if it is down, makes the
+# `postgres` role's password match the AppHost's parameter, then follows the server log so the dashboard shows it.
+# PostgreSQL refuses to run as root, so root goes through pg_ctlcluster/runuser.
+set -euo pipefail
+port="${1:-5432}"
+version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+cluster=main
+
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres "$@"; fi; }
+
+if ! pg_lsclusters -h | awk -v v="$version" -v c="$cluster" '$1==v && $2==c && $4=="online"' | grep -q .; then
+  echo "starting PostgreSQL $version/$cluster on port $port"
+  pg_ctlcluster "$version" "$cluster" start
+fi
+
+for _ in $(seq 1 50); do
+  as_postgres psql -p "$port" -qAt -c 'select 1' >/dev/null 2>&1 && break
+  sleep 0.2
+done
+
+if [ -n "${POSTGRES_PASSWORD:-}" ]; then
+  as_postgres psql -p "$port" -q -v ON_ERROR_STOP=1 -v pw="$POSTGRES_PASSWORD" <<'SQL' >/dev/null
+ALTER USER postgres PASSWORD :'pw';
+SQL
+fi
+echo "PostgreSQL $version/$cluster is accepting connections on 127.0.0.1:$port"
+exec tail -n 0 -F "/var/log/postgresql/postgresql-$version-$cluster.log"
