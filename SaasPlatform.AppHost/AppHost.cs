@@ -22,6 +22,9 @@ var tenancy = builder.AddProject<Projects.Tenancy_Api>("tenancy-api")
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
     .WithReference(identity).WaitFor(identity);
 
+// Login lists the caller's tenants; Tenancy.Api owns them (no WaitFor: the two start side by side).
+identity.WithReference(tenancy);
+
 var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
     .WithReference(infra.Postgres).WaitFor(infra.Postgres)
     .WithReference(infra.Storage).WaitFor(infra.Storage)
