@@ -1,0 +1,17 @@
+namespace SaasPlatform.Messaging;
+
+/// <summary>The platform's Kafka topics (decision D12), declared once.</summary>
+public static class Topics
+{
+    public const string TenantCreated = "tenant.created";
+    public const string TenantDeleted = "tenant.deleted";
+    public const string DocumentUploaded = "document.uploaded";
+    public const string DocumentDeleted = "document.deleted";
+    public const string FileProcess = "file.process";
+    public const string AuditLog = "audit.log";
+
+    public const string DeadLetterSuffix = ".dlt";
+
+    public static readonly IReadOnlyList<string> All =
+        [TenantCreated, TenantDeleted, DocumentUploaded, DocumentDeleted, FileProcess, AuditLog];
+}

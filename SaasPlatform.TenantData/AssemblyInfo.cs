@@ -1,0 +1,1 @@
+namespace SaasPlatform.TenantData;
