@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what the platform needs on a machine without a container runtime, idempotently:
+# PostgreSQL (apt), kcat (an independent Kafka client for tests), and the S3 dev server (npm).
+# The Kafka dev broker is a project in this repository and needs nothing extra.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo_if_needed() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+command -v pg_ctlcluster >/dev/null 2>&1 && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+command -v kcat >/dev/null 2>&1 || missing+=(kcat)
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing ${missing[*]}"
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# The apt package creates a cluster; make sure one exists (a minimal image may have removed it).
+if ! pg_lsclusters -h | grep -q .; then
+  version=$(ls /usr/lib/postgresql | sort -n | tail -1)
+  sudo_if_needed pg_createcluster "$version" main >/dev/null
+fi
+
+if [ ! -d eng/s3rver/node_modules/s3rver ]; then
+  echo "==> installing the S3 dev server (s3rver)"
+  (cd eng/s3rver && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+echo "==> restoring .NET packages"
+dotnet restore SaasPlatform.sln -v quiet
