@@ -10,6 +10,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using SaasPlatform.ServiceDefaults.Http;
+using SaasPlatform.ServiceDefaults.OpenApi;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -39,6 +40,7 @@ public static class Extensions
 
         builder.Services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
         builder.Services.AddProblemDetails();
+        builder.AddPlatformOpenApi();
         return builder;
     }
 
@@ -107,6 +109,7 @@ public static class Extensions
             .DisableHttpMetrics();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") })
             .DisableHttpMetrics();
+        app.MapPlatformOpenApi();
         return app;
     }
 

@@ -48,8 +48,18 @@ public sealed class PlatformFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A client for the gateway, the platform's only public entry point.</summary>
-    public HttpClient CreateGatewayClient() => App.CreateHttpClient("gateway", "http");
+    /// <summary>
+    /// A client for the gateway, the platform's only public entry point. Each client looks like its own client
+    /// address (the gateway trusts X-Forwarded-For from loopback), so per-address rate limits apply per test
+    /// client rather than to the whole suite.
+    /// </summary>
+    public HttpClient CreateGatewayClient(string? clientAddress = null)
+    {
+        var client = App.CreateHttpClient("gateway", "http");
+        client.DefaultRequestHeaders.Add("X-Forwarded-For",
+            clientAddress ?? $"198.18.{Random.Shared.Next(0, 256)}.{Random.Shared.Next(1, 255)}");
+        return client;
+    }
 
     /// <summary>A client that bypasses the gateway; only for proving what the gateway hides or for dev-server control.</summary>
     public HttpClient CreateDirectClient(string resource) => App.CreateHttpClient(resource, "http");
