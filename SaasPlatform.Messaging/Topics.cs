@@ -14,4 +14,10 @@ public static class Topics
 
     public static readonly IReadOnlyList<string> All =
         [TenantCreated, TenantDeleted, DocumentUploaded, DocumentDeleted, FileProcess, AuditLog];
+
+    /// <summary>Every topic and its dead-letter topic: what a real broker gets created at start-up.</summary>
+    public static readonly IReadOnlyList<string> AllWithDeadLetters = [.. All, .. All.Select(DeadLetter)];
+
+    /// <summary>Where a message goes that could not be handled after its retries: <c>&lt;topic&gt;.dlt</c>.</summary>
+    public static string DeadLetter(string topic) => topic + DeadLetterSuffix;
 }

@@ -1,0 +1,20 @@
+namespace SaasPlatform.Messaging.Audit;
+
+/// <summary>The audit actions the platform records (the <c>action</c> of an <c>audit.log</c> event).</summary>
+public static class AuditActions
+{
+    public const string UserRegistered = "user.registered";
+    public const string UserLogin = "user.login";
+    public const string UserLogout = "user.logout";
+    public const string TenantCreated = "tenant.created";
+    public const string TenantUpdated = "tenant.updated";
+    public const string TenantDeleted = "tenant.deleted";
+    public const string MemberAdded = "member.added";
+    public const string MemberRemoved = "member.removed";
+    public const string DocumentUploaded = "document.uploaded";
+    public const string DocumentUpdated = "document.updated";
+    public const string DocumentDeleted = "document.deleted";
+    public const string DocumentDownloaded = "document.downloaded";
+    public const string DownloadUrlIssued = "document.download_url_issued";
+    public const string FileDeleted = "file.deleted";
+}

@@ -1,0 +1,73 @@
+using Confluent.Kafka;
+
+namespace SaasPlatform.Messaging.Kafka;
+
+/// <summary>
+/// Kafka client settings: bootstrap servers from <c>ConnectionStrings:kafka</c>, the rest from the <c>Kafka</c>
+/// section. Defaults suit the dev broker and a real cluster alike.
+/// </summary>
+public sealed class KafkaOptions
+{
+    public const string ConnectionStringName = "kafka";
+    public const string SectionName = "Kafka";
+
+    public string BootstrapServers { get; set; } = "";
+
+    public string ClientId { get; set; } = "saas-platform";
+
+    /// <summary>How long the producer keeps retrying one message before failing it back to the relay.</summary>
+    public int MessageTimeoutMs { get; set; } = 15_000;
+
+    /// <summary>Short in dev: a rebalance waits about this long (ENVIRONMENT.md).</summary>
+    public int SessionTimeoutMs { get; set; } = 6_000;
+
+    /// <summary>Upper bound of reconnect backoff, so clients come back soon after an outage.</summary>
+    public int ReconnectBackoffMaxMs { get; set; } = 1_000;
+
+    /// <summary>Partitions of topics created on a real broker.</summary>
+    public int Partitions { get; set; } = 3;
+
+    /// <summary>Replication factor of created topics; -1 = the broker's default.</summary>
+    public short ReplicationFactor { get; set; } = -1;
+
+    /// <summary>The idempotent, acks=all producer the outbox relay publishes with (ordered per partition).</summary>
+    public ProducerConfig CreateProducerConfig() => new()
+    {
+        BootstrapServers = BootstrapServers,
+        ClientId = ClientId,
+        Acks = Acks.All,
+        EnableIdempotence = true,
+        MaxInFlight = 5,
+        MessageTimeoutMs = MessageTimeoutMs,
+        LingerMs = 2,
+        ReconnectBackoffMaxMs = ReconnectBackoffMaxMs,
+        // Kafka's default murmur2 partitioner, so keys land where Java clients would put them.
+        Partitioner = Partitioner.Murmur2Random,
+    };
+
+    /// <summary>
+    /// A consumer that stores offsets only when told (<c>StoreOffset</c> after an event is handled) and auto-commits
+    /// what was stored.
+    /// </summary>
+    public ConsumerConfig CreateConsumerConfig(string groupId) => new()
+    {
+        BootstrapServers = BootstrapServers,
+        ClientId = ClientId,
+        GroupId = groupId,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        EnableAutoCommit = true,
+        AutoCommitIntervalMs = 1_000,
+        EnableAutoOffsetStore = false,
+        SessionTimeoutMs = SessionTimeoutMs,
+        HeartbeatIntervalMs = Math.Max(500, SessionTimeoutMs / 3),
+        ReconnectBackoffMaxMs = ReconnectBackoffMaxMs,
+        PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
+    };
+
+    public AdminClientConfig CreateAdminConfig() => new()
+    {
+        BootstrapServers = BootstrapServers,
+        ClientId = ClientId,
+        ReconnectBackoffMaxMs = ReconnectBackoffMaxMs,
+    };
+}
