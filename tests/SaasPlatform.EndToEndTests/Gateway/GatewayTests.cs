@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace SaasPlatform.EndToEndTests.Gateway;
+
+[Collection(PlatformCollection.Name)]
+public sealed class GatewayTests(PlatformFixture platform)
+{
+    [Theory]
+    [InlineData("/internal/revocations?after=0", "identity-api")]
+    [InlineData("/openapi/v1.json", "identity-api")]
+    public async Task Internal_endpoints_exist_on_the_service_but_are_unreachable_through_the_gateway(string path, string service)
+    {
+        using var direct = platform.CreateDirectClient(service);
+        using var gateway = platform.CreateGatewayClient();
+
+        var directResponse = await direct.GetAsync(new Uri(path, UriKind.Relative));
+        var gatewayResponse = await gateway.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, directResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, gatewayResponse.StatusCode);
+        var body = await gatewayResponse.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("not_found", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Cors_allows_the_configured_origin_only()
+    {
+        using var gateway = platform.CreateGatewayClient();
+
+        async Task<HttpResponseMessage> PreflightAsync(string origin)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Options, "/api/tenants");
+            request.Headers.Add("Origin", origin);
+            request.Headers.Add("Access-Control-Request-Method", "POST");
+            request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
+            return await gateway.SendAsync(request);
+        }
+
+        var allowed = await PreflightAsync("http://localhost:3000");
+        var refused = await PreflightAsync("http://evil.example");
+
+        Assert.Equal("http://localhost:3000", Assert.Single(allowed.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.Equal("true", Assert.Single(allowed.Headers.GetValues("Access-Control-Allow-Credentials")));
+        Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task Authentication_routes_are_rate_limited_per_client_address_with_retry_after()
+    {
+        using var gateway = platform.CreateGatewayClient();
+        using var otherClient = platform.CreateGatewayClient();
+
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < 40 && limited is null; i++)
+        {
+            var response = await gateway.GetAsync(new Uri("/api/auth/health", UriKind.Relative));
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                limited = response;
+            }
+        }
+
+        Assert.NotNull(limited);
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        var body = await limited.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("rate_limited", body.GetProperty("error").GetString());
+        Assert.False(body.GetProperty("success").GetBoolean());
+        // Another client address is not affected.
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await otherClient.GetAsync(new Uri("/api/auth/health", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_upload_limit_is_refused_with_413_in_the_envelope()
+    {
+        using var gateway = platform.CreateGatewayClient();
+        var oversized = new ByteArrayContent(new byte[101 * 1024 * 1024]);
+        oversized.Headers.ContentType = new("multipart/form-data") { Parameters = { new("boundary", "x") } };
+
+        var response = await gateway.PostAsync(new Uri($"/api/tenants/{Guid.NewGuid()}/documents", UriKind.Relative), oversized);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("payload_too_large", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Responses_carry_security_headers()
+    {
+        using var gateway = platform.CreateGatewayClient();
+
+        var response = await gateway.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+    }
+
+    [Theory]
+    [InlineData("identity", "/api/auth/login")]
+    [InlineData("tenancy", "/api/tenants")]
+    [InlineData("documents", "/api/files/{tenant_id}/files")]
+    public async Task Docs_serve_every_service_document_with_bearer_auth(string service, string expectedPath)
+    {
+        using var gateway = platform.CreateGatewayClient();
+
+        var document = await gateway.GetFromJsonAsync<JsonElement>(new Uri($"/api/docs/openapi/{service}.json", UriKind.Relative));
+
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString());
+        Assert.True(document.GetProperty("paths").TryGetProperty(expectedPath, out _), $"{expectedPath} missing from {service}");
+        Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("Bearer", out _));
+    }
+
+    [Fact]
+    public async Task Docs_ui_renders_the_operations_in_a_headless_browser()
+    {
+        using var gateway = platform.CreateGatewayClient();
+        var page = new Uri(gateway.BaseAddress!, "/api/docs");
+
+        var dom = await HeadlessChromium.DumpDomAsync(page);
+
+        Assert.Contains("/api/auth/login", dom, StringComparison.Ordinal);
+    }
+}
