@@ -12,11 +12,12 @@ builder.Services.AddHttpClient<ServiceHealth>();
 
 var app = builder.Build();
 
-app.UseEdgeProtection();
 app.UseApiEnvelope();
+app.UseEdgeProtection();
+app.UseUploadLimits();
 app.MapDefaultEndpoints();
 app.MapApiInfo();
 app.MapApiDocs();
-app.MapReverseProxy();
+app.MapReverseProxy(UploadLimits.MapOversizedBodyTo413);
 
 app.Run();

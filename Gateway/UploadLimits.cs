@@ -1,3 +1,6 @@
+using SaasPlatform.ServiceDefaults.Http;
+using Yarp.ReverseProxy.Forwarder;
+
 namespace Gateway;
 
 /// <summary>
@@ -11,8 +14,32 @@ internal static class UploadLimits
 
     public static WebApplicationBuilder AddUploadLimits(this WebApplicationBuilder builder)
     {
-        var maxFile = builder.Configuration.GetValue("Uploads:MaxFileSizeBytes", DefaultMaxFileSizeBytes);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxFile + MultipartOverheadBytes);
+        var maxBody = builder.Configuration.GetValue("Uploads:MaxFileSizeBytes", DefaultMaxFileSizeBytes) + MultipartOverheadBytes;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
         return builder;
     }
+
+    /// <summary>A declared length over the limit is refused before anything is forwarded.</summary>
+    public static WebApplication UseUploadLimits(this WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
+            return context.Request.ContentLength > limit
+                ? ApiError.PayloadTooLarge(limit.Value - MultipartOverheadBytes).ExecuteAsync(context)
+                : next(context);
+        });
+        return app;
+    }
+
+    /// <summary>A chunked body that grows past the limit fails while being forwarded: answer 413, not a proxy error.</summary>
+    public static void MapOversizedBodyTo413(IReverseProxyApplicationBuilder proxy) => proxy.Use(async (context, next) =>
+    {
+        await next();
+        if (context.GetForwarderErrorFeature()?.Exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+            && !context.Response.HasStarted)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        }
+    });
 }
