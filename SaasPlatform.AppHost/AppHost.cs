@@ -12,11 +12,13 @@ var eventsDb = infra.AddDatabase("eventsdb");
 var jwtSigningKey = builder.AddJwtSigningKey();
 
 var identity = builder.AddProject<Projects.Identity_Api>("identity-api")
+    .WithServiceOverrides()
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithReference(identityDb).WaitFor(identityDb)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka);
 
 var tenancy = builder.AddProject<Projects.Tenancy_Api>("tenancy-api")
+    .WithServiceOverrides()
     .WithReference(tenancyDb).WaitFor(tenancyDb)
     .WithReference(infra.Postgres)               // tenant databases are created on this server
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
@@ -26,6 +28,7 @@ var tenancy = builder.AddProject<Projects.Tenancy_Api>("tenancy-api")
 identity.WithReference(tenancy);
 
 var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
+    .WithServiceOverrides()
     .WithReference(infra.Postgres).WaitFor(infra.Postgres)
     .WithReference(infra.Storage).WaitFor(infra.Storage)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
@@ -33,6 +36,7 @@ var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
     .WithReference(tenancy).WaitFor(tenancy);
 
 builder.AddProject<Projects.Events_Worker>("events-worker")
+    .WithServiceOverrides()
     .WithReference(eventsDb).WaitFor(eventsDb)
     .WithReference(infra.Postgres)
     .WithReference(infra.Storage).WaitFor(infra.Storage)
@@ -41,6 +45,7 @@ builder.AddProject<Projects.Events_Worker>("events-worker")
 
 // The only public entry point.
 builder.AddProject<Projects.Gateway>("gateway")
+    .WithServiceOverrides()
     .WithReference(identity).WaitFor(identity)
     .WithReference(tenancy).WaitFor(tenancy)
     .WithReference(documents).WaitFor(documents)

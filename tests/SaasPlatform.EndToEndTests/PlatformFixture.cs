@@ -17,6 +17,15 @@ public sealed class PlatformFixture : IAsyncLifetime
 {
     public static readonly string[] Services = ["identity-api", "tenancy-api", "documents-api", "events-worker", "gateway"];
 
+    /// <summary>
+    /// Per-service settings for the test run, as <c>resource:Key:Sub=value</c> (passed through the AppHost's
+    /// <c>ServiceOverrides</c>): short timings and raised limits that the tests rely on.
+    /// </summary>
+    public static readonly string[] TestSettings =
+    [
+        "gateway:RateLimits:Global:PermitLimit=100000",
+    ];
+
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("Platform not started");
@@ -36,6 +45,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--DevServers:KafkaPort={KafkaPort}",
             $"--DevServers:S3Port={S3Port}",
             $"--DevServers:S3Directory={S3Directory}",
+            .. TestSettings.Select(setting => $"--ServiceOverrides:{setting}"),
         ]);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
 
