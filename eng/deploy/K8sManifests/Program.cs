@@ -1,0 +1,3 @@
+using SaasPlatform.Deploy.K8sManifests;
+
+return await Cli.RunAsync(args, Console.Out, Console.Error);
