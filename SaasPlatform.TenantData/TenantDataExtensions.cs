@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenantData.Connections;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class TenantDataExtensions
+{
+    /// <summary>
+    /// Registers what a service needs to serve tenant data: the bounded registry of tenant connection pools
+    /// (<see cref="TenantDataSources"/>, on the server named by <c>ConnectionStrings:postgres</c>) and the cached
+    /// tenant access check (<see cref="TenantAccessChecker"/>, asking Tenancy.Api).
+    /// </summary>
+    public static IHostApplicationBuilder AddTenantData(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.Configure<TenantConnectionOptions>(builder.Configuration.GetSection(TenantConnectionOptions.SectionName));
+        services.Configure<TenantAccessOptions>(builder.Configuration.GetSection(TenantAccessOptions.SectionName));
+
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value;
+            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(options.ServerConnectionStringName)
+                ?? throw new InvalidOperationException($"ConnectionStrings:{options.ServerConnectionStringName} (the PostgreSQL server of tenant databases) is not configured");
+            return new TenantDataSources(connectionString, options, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<TenantDataSources>>());
+        });
+
+        // One checker per process: its cache must be shared by every request.
+        services.AddHttpClient(nameof(TenantAccessChecker));
+        services.AddSingleton<TenantAccessChecker>();
+        return builder;
+    }
+}

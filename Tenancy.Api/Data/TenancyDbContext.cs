@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenantData.Schema;
+
+namespace Tenancy.Api.Data;
+
+/// <summary>tenancydb: tenants and their members (contract §3.1).</summary>
+public sealed class TenancyDbContext(DbContextOptions<TenancyDbContext> options) : DbContext(options)
+{
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+
+    public DbSet<Membership> Memberships => Set<Membership>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Tenant>(tenant =>
+        {
+            tenant.ToTable("tenants", t => t.HasCheckConstraint("ck_tenants_status", "status IN ('provisioning','active')"));
+            tenant.HasKey(t => t.Id).HasName("pk_tenants");
+            tenant.Property(t => t.Name).HasMaxLength(Tenant.NameMaxLength);
+            tenant.Property(t => t.DatabaseName).HasMaxLength(63);
+            tenant.Property(t => t.Status).HasMaxLength(20);
+            tenant.Property(t => t.SchemaVersion).HasMaxLength(150);
+            tenant.HasIndex(t => t.DatabaseName).IsUnique().HasDatabaseName("ux_tenants_database_name");
+            tenant.HasIndex(t => new { t.Name, t.IsActive }).HasDatabaseName("ix_tenants_name_active");
+        });
+
+        modelBuilder.Entity<Membership>(membership =>
+        {
+            membership.ToTable("user_tenant_associations", t => t.HasCheckConstraint("valid_role_check", "role IN ('admin','user','viewer')"));
+            membership.HasKey(m => new { m.UserId, m.TenantId }).HasName("pk_user_tenant_associations");
+            membership.Property(m => m.Role).HasMaxLength(50)
+                .HasConversion(role => role.ToWire(), value => TenantRoles.Parse(value));
+            membership.HasOne(m => m.Tenant).WithMany(t => t.Members).HasForeignKey(m => m.TenantId)
+                .OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_user_tenant_associations_tenant_id");
+            membership.HasIndex(m => m.UserId).HasDatabaseName("ix_user_tenant_associations_user_id");
+            membership.HasIndex(m => m.TenantId).HasDatabaseName("ix_user_tenant_associations_tenant_id");
+            membership.HasIndex(m => m.Role).HasDatabaseName("ix_user_tenant_associations_role");
+        });
+
+        SnakeCaseNames.Apply(modelBuilder);
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using SaasPlatform.TenantData.Access;
+using Tenancy.Api.Data;
+
+namespace Tenancy.Api.Features.Internal;
+
+/// <summary>
+/// The question every tenant-scoped request of another service asks (through <see cref="TenantAccessChecker"/>):
+/// is this user a member of this active tenant, and with which role? 404 when not.
+/// </summary>
+public static class GetMembership
+{
+    public sealed record MembershipAnswer(Guid TenantId, string TenantName, string DatabaseName, string Role);
+
+    public static async Task<Results<Ok<MembershipAnswer>, NotFound>> HandleAsync(
+        Guid tenantId, Guid userId, TenancyDbContext db, CancellationToken cancellationToken)
+    {
+        var answer = await db.Memberships.AsNoTracking()
+            .Where(m => m.TenantId == tenantId && m.UserId == userId
+                && m.Tenant!.IsActive && m.Tenant.Status == TenantStatus.Active)
+            .Select(m => new { m.TenantId, m.Tenant!.Name, m.Tenant.DatabaseName, m.Role })
+            .FirstOrDefaultAsync(cancellationToken);
+
+        return answer is null
+            ? TypedResults.NotFound()
+            : TypedResults.Ok(new MembershipAnswer(answer.TenantId, answer.Name, answer.DatabaseName, answer.Role.ToWire()));
+    }
+}

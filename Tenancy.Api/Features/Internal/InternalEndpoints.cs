@@ -1,0 +1,13 @@
+namespace Tenancy.Api.Features.Internal;
+
+/// <summary>Service-to-service endpoints (never routed by the gateway).</summary>
+public static class InternalEndpoints
+{
+    public static IEndpointRouteBuilder MapInternalEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/internal").WithTags("Internal").ExcludeFromDescription();
+        group.MapGet("/tenants/{tenantId:guid}/members/{userId:guid}", GetMembership.HandleAsync);
+        group.MapGet("/users/{userId:guid}/tenants", ListUserTenants.HandleAsync);
+        return app;
+    }
+}

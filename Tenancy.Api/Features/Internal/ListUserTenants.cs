@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using SaasPlatform.ServiceDefaults.Http;
+using SaasPlatform.TenantData.Access;
+using Tenancy.Api.Data;
+using System.Text.Json.Serialization;
+
+namespace Tenancy.Api.Features.Internal;
+
+/// <summary>The active tenants of a user, newest membership first; Identity.Api's login lists them.</summary>
+public static class ListUserTenants
+{
+    public sealed record UserTenant(
+        Guid Id,
+        string Name,
+        string DatabaseName,
+        string Role,
+        [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset JoinedAt);
+
+    public static async Task<Ok<List<UserTenant>>> HandleAsync(Guid userId, TenancyDbContext db, CancellationToken cancellationToken)
+    {
+        var rows = await db.Memberships.AsNoTracking()
+            .Where(m => m.UserId == userId && m.Tenant!.IsActive && m.Tenant.Status == TenantStatus.Active)
+            .OrderByDescending(m => m.JoinedAt)
+            .Select(m => new { m.TenantId, m.Tenant!.Name, m.Tenant.DatabaseName, m.Role, m.JoinedAt })
+            .ToListAsync(cancellationToken);
+
+        return TypedResults.Ok(rows.Select(r => new UserTenant(r.TenantId, r.Name, r.DatabaseName, r.Role.ToWire(), r.JoinedAt)).ToList());
+    }
+}
