@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using SaasPlatform.ServiceDefaults.Configuration;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.ServiceDefaults.OpenApi;
 
@@ -28,6 +29,8 @@ public static class Extensions
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // First, so everything registered below reads the secrets (only when Vault:Address is configured).
+        builder.AddVaultConfiguration();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
 
