@@ -1,7 +1,63 @@
+using Identity.Api.Accounts;
+using Identity.Api.Data;
+using Identity.Api.Features;
+using Identity.Api.Features.Auth;
+using Identity.Api.Features.Internal;
+using Identity.Api.Features.Users;
+using Identity.Api.Sessions;
+using Identity.Api.Tenancy;
+using Identity.Api.Tokens;
+using Microsoft.AspNetCore.HttpOverrides;
+using SaasPlatform.ServiceDefaults.Auth;
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddNpgsqlDbContext<IdentityDbContext>("identitydb");
+
+builder.Services.Configure<IdentitySettings>(builder.Configuration.GetSection(IdentitySettings.SectionName));
+
+// Tokens: signed with the configured key, validated here by the same shared code every service uses, with this
+// service's own key and its own database as the revocation source.
+builder.Services.AddSingleton(sp => TokenSigningKeys.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
+builder.Services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<TokenSigningKeys>());
+builder.Services.AddSingleton<IRevocationFeed, DbRevocationFeed>();
+builder.AddTokenValidation();
+builder.Services.AddSingleton<TokenIssuer>();
+builder.Services.AddSingleton<RefreshTokenReader>();
+builder.Services.AddScoped<RevocationWriter>();
+builder.Services.AddScoped<SessionService>();
+builder.Services.AddHostedService<ExpiredRowsCleanup>();
+
+builder.Services.AddSingleton<PasswordHasher>();
+builder.Services.AddSingleton<AuthRateLimiter>();
+builder.Services.AddHttpClient<TenancyClient>(http => http.BaseAddress = new Uri(TenancyClient.BaseAddress));
+
+// The client address for rate limits comes from X-Forwarded-For, but only from trusted proxies: loopback (the
+// gateway on this host) by default, plus the networks configured under ForwardedHeaders:KnownNetworks.
+builder.Services.Configure<ForwardedHeadersOptions>(options =>
+{
+    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+    foreach (var network in builder.Configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
+    {
+        options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+    }
+});
 
 var app = builder.Build();
+
+// Fail at start-up, not at the first login, when the signing key is missing or malformed.
+app.Services.GetRequiredService<TokenSigningKeys>();
+
+app.UseForwardedHeaders();
 app.UseApiEnvelope();
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
-app.Run();
+app.MapJwks();
+app.MapGroup("/api/auth").MapRegister().MapLogin().MapRefresh().MapLogout().MapAuthHealth().WithTags("Auth");
+app.MapGroup("/api/users").MapGetMe().MapUpdateMe().MapUsersHealth().WithTags("Users");
+app.MapGroup("/internal").MapInternalUsers().MapRevocationFeed().ExcludeFromDescription();
+
+await app.MigrateIdentityDatabaseAsync();
+await app.RunAsync();

@@ -1,0 +1,85 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+
+namespace Identity.Api.Data;
+
+public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+
+    public DbSet<Session> Sessions => Set<Session>();
+
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    public DbSet<Revocation> Revocations => Set<Revocation>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<User>(user =>
+        {
+            user.ToTable("users");
+            user.Property(u => u.Id).ValueGeneratedNever();
+            user.Property(u => u.FirstName).HasMaxLength(100);
+            user.Property(u => u.LastName).HasMaxLength(100);
+            user.Property(u => u.Email).HasMaxLength(255);
+            user.Property(u => u.PasswordHash).HasMaxLength(255);
+            user.Property(u => u.IsActive).HasDefaultValue(true);
+            user.HasIndex(u => new { u.Email, u.IsActive }).HasDatabaseName("ix_users_email_active");
+            // The unique index on lower(email) is created in the migration: EF cannot express expression indexes.
+        });
+
+        modelBuilder.Entity<Session>(session =>
+        {
+            session.ToTable("sessions");
+            session.Property(s => s.Id).ValueGeneratedNever();
+            session.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+            session.HasIndex(s => s.UserId);
+            session.HasIndex(s => s.ExpiresAt);
+        });
+
+        modelBuilder.Entity<RefreshToken>(token =>
+        {
+            token.ToTable("refresh_tokens");
+            token.HasKey(t => t.Jti);
+            token.Property(t => t.Jti).ValueGeneratedNever();
+            token.HasOne<Session>().WithMany(s => s.RefreshTokens).HasForeignKey(t => t.SessionId).OnDelete(DeleteBehavior.Cascade);
+            token.HasIndex(t => t.SessionId);
+            token.HasIndex(t => t.ExpiresAt);
+        });
+
+        modelBuilder.Entity<Revocation>(revocation =>
+        {
+            revocation.ToTable("revocations");
+            revocation.Property(r => r.Id).UseIdentityAlwaysColumn();
+            revocation.Property(r => r.Kind).HasMaxLength(16);
+            revocation.Property(r => r.Value).HasMaxLength(64);
+            revocation.Property(r => r.CreatedAt).HasDefaultValueSql("now()");
+            revocation.HasIndex(r => r.ExpiresAt);
+        });
+
+        // snake_case tables, columns, keys and indexes, like the original schema.
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(ToSnakeCase(property.Name));
+            }
+        }
+    }
+
+    private static string ToSnakeCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 8);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0)
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToLowerInvariant(name[i]));
+        }
+
+        return builder.ToString();
+    }
+}

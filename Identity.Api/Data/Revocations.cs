@@ -1,0 +1,85 @@
+using Microsoft.EntityFrameworkCore;
+using SaasPlatform.ServiceDefaults.Auth;
+
+namespace Identity.Api.Data;
+
+/// <summary>
+/// Writes revocations to the durable feed and applies them to this process's list at once, so Identity refuses a
+/// revoked token immediately; other services pick it up from the feed within one poll.
+/// </summary>
+public sealed class RevocationWriter(IdentityDbContext db, RevocationList list, TimeProvider time)
+{
+    /// <summary>How long past a token's expiry its revocation is kept: more than any validator's clock skew.</summary>
+    public static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(5);
+
+    public async Task RevokeAsync(IReadOnlyList<(string Kind, string Value, DateTimeOffset TokenExpiresAt)> items, CancellationToken cancellationToken)
+    {
+        var entries = new List<RevocationEntry>(items.Count);
+        foreach (var (kind, value, tokenExpiresAt) in items)
+        {
+            var expiresAt = (tokenExpiresAt + ExpiryMargin).ToUniversalTime();
+            // Each call commits on its own (no ambient transaction), so the feed's writer lock is held only briefly.
+            var id = await db.Database
+                .SqlQuery<long>($"SELECT add_revocation({kind}, {value}, {expiresAt}) AS \"Value\"")
+                .AsAsyncEnumerable()
+                .SingleAsync(cancellationToken);
+            entries.Add(new RevocationEntry(id, kind, value, expiresAt));
+        }
+
+        // Cursor 0 leaves the list's cursor alone: the feed will still deliver these (and anything before them).
+        list.Apply(new RevocationPage(entries, 0), time.GetUtcNow());
+    }
+}
+
+/// <summary>Identity's own revocation source: its database, read in id order (the same query serves the HTTP feed).</summary>
+public sealed class DbRevocationFeed(IServiceScopeFactory scopes) : IRevocationFeed
+{
+    public const int PageSize = 1000;
+
+    public async Task<RevocationPage> ReadAfterAsync(long cursor, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
+        var items = await db.Revocations.AsNoTracking()
+            .Where(r => r.Id > cursor)
+            .OrderBy(r => r.Id)
+            .Take(PageSize)
+            .Select(r => new RevocationEntry(r.Id, r.Kind, r.Value, r.ExpiresAt))
+            .ToListAsync(cancellationToken);
+        return new RevocationPage(items, items.Count > 0 ? items[^1].Id : cursor);
+    }
+}
+
+/// <summary>
+/// Keeps the tables the size of what is live: revocations, sessions and refresh tokens whose tokens expired more
+/// than an hour ago are deleted (a reader starting from 0 then loads only live revocations).
+/// </summary>
+public sealed class ExpiredRowsCleanup(IServiceScopeFactory scopes, TimeProvider time, ILogger<ExpiredRowsCleanup> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan Grace = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
+                var cutoff = time.GetUtcNow() - Grace;
+                var revocations = await db.Revocations.Where(r => r.ExpiresAt < cutoff).ExecuteDeleteAsync(stoppingToken);
+                var tokens = await db.RefreshTokens.Where(t => t.ExpiresAt < cutoff).ExecuteDeleteAsync(stoppingToken);
+                var sessions = await db.Sessions.Where(s => s.ExpiresAt < cutoff).ExecuteDeleteAsync(stoppingToken);
+                logger.LogInformation(
+                    "Deleted {Revocations} expired revocations, {Tokens} refresh tokens, {Sessions} sessions",
+                    revocations, tokens, sessions);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Cleanup of expired sessions and revocations failed; retrying later");
+            }
+        }
+    }
+}

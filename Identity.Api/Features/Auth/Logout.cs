@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using Identity.Api.Sessions;
+using Identity.Api.Tokens;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.IdentityModel.JsonWebTokens;
+using SaasPlatform.ServiceDefaults.Auth;
+
+namespace Identity.Api.Features.Auth;
+
+public static class Logout
+{
+    /// <summary>Optional body: the client's refresh token, whose session is revoked too if it is another one.</summary>
+    public sealed record LogoutRequest(string? RefreshToken);
+
+    public static RouteGroupBuilder MapLogout(this RouteGroupBuilder group)
+    {
+        group.MapPost("/logout", HandleAsync)
+            .RequireAuthorization()
+            .WithName("Logout")
+            .WithSummary("Revoke the access token and its session (and the session of an optional refresh_token)");
+        return group;
+    }
+
+    public static async Task<Ok<AuthEnvelope>> HandleAsync(
+        ClaimsPrincipal user,
+        RefreshTokenReader reader,
+        SessionService sessions,
+        [FromBody] LogoutRequest? body,
+        CancellationToken cancellationToken)
+    {
+        var userId = user.UserId();
+        var jti = Guid.Parse(user.FindFirstValue(JwtRegisteredClaimNames.Jti)!);
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(long.Parse(user.FindFirstValue(JwtRegisteredClaimNames.Exp)!,
+            System.Globalization.CultureInfo.InvariantCulture));
+        List<Guid> sessionIds = [Guid.Parse(user.FindFirstValue(TokenClaims.Session)!)];
+
+        if (body?.RefreshToken is { Length: > 0 } refreshToken)
+        {
+            // Only the caller's own refresh token counts; an invalid or already revoked one changes nothing.
+            var (refresh, _) = await reader.ReadAsync(refreshToken, cancellationToken);
+            if (refresh is not null && refresh.UserId == userId)
+            {
+                sessionIds.Add(refresh.SessionId);
+            }
+        }
+
+        await sessions.LogoutAsync(jti, expiresAt, sessionIds, cancellationToken);
+        return TypedResults.Ok(AuthEnvelope.Of("Logged out successfully"));
+    }
+}

@@ -1,0 +1,57 @@
+using Identity.Api.Data;
+using Identity.Api.Sessions;
+using Identity.Api.Tokens;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using SaasPlatform.ServiceDefaults.Http;
+
+namespace Identity.Api.Features.Auth;
+
+public static class Refresh
+{
+    public static RouteGroupBuilder MapRefresh(this RouteGroupBuilder group)
+    {
+        group.MapPost("/refresh", HandleAsync)
+            .WithName("RefreshToken")
+            .WithSummary("Exchange the refresh token (Authorization: Bearer) for a new access and refresh token");
+        return group;
+    }
+
+    public static async Task<Results<Ok<AuthEnvelope>, ApiError>> HandleAsync(
+        HttpContext context,
+        RefreshTokenReader reader,
+        IdentityDbContext db,
+        SessionService sessions,
+        CancellationToken cancellationToken)
+    {
+        var (token, error) = await reader.ReadAsync(RefreshTokenReader.FromHeader(context.Request), cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == token!.UserId, cancellationToken);
+        if (user is null)
+        {
+            return new ApiError(StatusCodes.Status404NotFound, "user_not_found", "User account not found");
+        }
+
+        if (!user.IsActive)
+        {
+            return new ApiError(StatusCodes.Status403Forbidden, ErrorCodes.AccountInactive, "Your account has been deactivated");
+        }
+
+        var (outcome, tokens) = await sessions.RotateAsync(token!, cancellationToken);
+        return outcome switch
+        {
+            RotationOutcome.Rotated => TypedResults.Ok(AuthEnvelope.Of("Token refreshed successfully", new AuthPayload
+            {
+                AccessToken = tokens!.Access.Token,
+                RefreshToken = tokens.Refresh.Token,
+            })),
+            RotationOutcome.Reused => ApiError.Unauthorized(
+                "Refresh token was already used; the session has been revoked", ErrorCodes.TokenRevoked),
+            _ => ApiError.Unauthorized("Invalid token", ErrorCodes.InvalidToken),
+        };
+    }
+}

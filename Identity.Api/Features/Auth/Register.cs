@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Identity.Api.Accounts;
+using Identity.Api.Data;
+using Identity.Api.Features.Users;
+using Identity.Api.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using SaasPlatform.ServiceDefaults.Http;
+
+namespace Identity.Api.Features.Auth;
+
+public static class Register
+{
+    public const string InvalidMessage = "Invalid user data provided";
+
+    public static RouteGroupBuilder MapRegister(this RouteGroupBuilder group)
+    {
+        group.MapPost("/register", HandleAsync)
+            .WithName("Register")
+            .WithSummary("Create an account (first_name, last_name, email, password)");
+        return group;
+    }
+
+    public static async Task<Results<Created<AuthEnvelope>, ApiError>> HandleAsync(
+        [FromBody] JsonElement body,
+        HttpContext context,
+        IdentityDbContext db,
+        PasswordHasher hasher,
+        AuthRateLimiter limiter,
+        TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return RequestBody.NotAnObject(InvalidMessage);
+        }
+
+        var validation = new Validation();
+        var firstName = AccountRules.Name(validation, "first_name", "First name", TextField.From(body, "first_name"), required: true);
+        var lastName = AccountRules.Name(validation, "last_name", "Last name", TextField.From(body, "last_name"), required: true);
+        var email = AccountRules.Email(validation, TextField.From(body, "email"));
+        var password = AccountRules.NewPassword(validation, TextField.From(body, "password"));
+        if (!validation.IsValid)
+        {
+            return validation.ToError(InvalidMessage);
+        }
+
+        if (limiter.TryAcquire(AuthAction.Register, context.Connection.RemoteIpAddress, email!) is { } retryAfter)
+        {
+            return RateLimited.Result(context, retryAfter);
+        }
+
+        // A fast answer for the common case; the unique index on lower(email) settles the race below.
+        if (await db.Users.AnyAsync(u => u.Email.ToLower() == email, cancellationToken))
+        {
+            return EmailExists();
+        }
+
+        var now = time.UtcNowForDatabase();
+        var user = new User
+        {
+            Id = Guid.NewGuid(),
+            FirstName = firstName!,
+            LastName = lastName!,
+            Email = email!,
+            PasswordHash = await hasher.HashAsync(password!, cancellationToken),
+            IsActive = true,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return EmailExists();
+        }
+
+        return TypedResults.Created((string?)null,
+            AuthEnvelope.Of("User registered successfully", new AuthPayload { User = UserResponse.From(user) }));
+    }
+
+    private static ApiError EmailExists() =>
+        ApiError.Conflict("A user with this email already exists", SaasPlatform.ServiceDefaults.Http.ErrorCodes.EmailExists);
+}

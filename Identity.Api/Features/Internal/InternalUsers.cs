@@ -1,0 +1,80 @@
+using Identity.Api.Data;
+using Identity.Api.Features.Users;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using SaasPlatform.ServiceDefaults.Http;
+
+namespace Identity.Api.Features.Internal;
+
+/// <summary>
+/// User reads for other services (Tenancy.Api's member lists and checks, the init command). Plain JSON, not
+/// enveloped. Internal: the gateway never routes <c>/internal</c>.
+/// </summary>
+public static class InternalUsers
+{
+    public const int MaxLookupIds = 1000;
+
+    public sealed record LookupRequest(List<Guid>? Ids);
+
+    public static RouteGroupBuilder MapInternalUsers(this RouteGroupBuilder group)
+    {
+        group.MapGet("/users/{id:guid}", GetAsync);
+        group.MapGet("/users/by-email", GetByEmailAsync);
+        group.MapPost("/users/lookup", LookupAsync);
+        group.MapPost("/users/{id:guid}/deactivate", DeactivateAsync);
+        return group;
+    }
+
+    public static async Task<Results<Ok<UserResponse>, ApiError>> GetAsync(Guid id, IdentityDbContext db, CancellationToken cancellationToken)
+    {
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
+        return user is null ? ApiError.NotFound("User not found") : TypedResults.Ok(UserResponse.From(user));
+    }
+
+    public static async Task<Results<Ok<UserResponse>, ApiError>> GetByEmailAsync(string? email, IdentityDbContext db, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return ApiError.Validation("email", "Missing data for required field.");
+        }
+
+        var normalized = email.Trim().ToLowerInvariant();
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Email.ToLower() == normalized, cancellationToken);
+        return user is null ? ApiError.NotFound("User not found") : TypedResults.Ok(UserResponse.From(user));
+    }
+
+    /// <summary>The users among <c>ids</c> that exist, in no particular order; unknown ids are left out.</summary>
+    public static async Task<Results<Ok<List<UserResponse>>, ApiError>> LookupAsync(
+        LookupRequest request, IdentityDbContext db, CancellationToken cancellationToken)
+    {
+        if (request.Ids is null)
+        {
+            return ApiError.Validation("ids", "Missing data for required field.");
+        }
+
+        if (request.Ids.Count > MaxLookupIds)
+        {
+            return ApiError.Validation("ids", $"At most {MaxLookupIds} ids per request.");
+        }
+
+        var ids = request.Ids.Distinct().ToArray();
+        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToListAsync(cancellationToken);
+        return TypedResults.Ok(users.Select(UserResponse.From).ToList());
+    }
+
+    /// <summary>
+    /// Deactivates a user (there is no public API for it). The database trigger on <c>users.is_active</c> writes the
+    /// "user" revocation, exactly as for a deactivation done in SQL.
+    /// </summary>
+    public static async Task<Results<NoContent, ApiError>> DeactivateAsync(
+        Guid id, IdentityDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.UtcNowForDatabase();
+        var updated = await db.Users
+            .Where(u => u.Id == id)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(u => u.IsActive, false)
+                .SetProperty(u => u.UpdatedAt, u => u.IsActive ? now : u.UpdatedAt), cancellationToken);
+        return updated == 0 ? ApiError.NotFound("User not found") : TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,118 @@
+using Identity.Api.Data;
+using Identity.Api.Tokens;
+using Microsoft.EntityFrameworkCore;
+using SaasPlatform.ServiceDefaults.Auth;
+
+namespace Identity.Api.Sessions;
+
+public sealed record TokenPair(IssuedToken Access, IssuedToken Refresh);
+
+public enum RotationOutcome
+{
+    Rotated,
+    /// <summary>The refresh token was already used: a replay, so the whole session has been revoked.</summary>
+    Reused,
+    /// <summary>No such refresh token (its session was cleaned up or it never was ours).</summary>
+    Unknown,
+}
+
+/// <summary>
+/// Sessions and their tokens (decision D6): login starts a session; each refresh uses up its refresh token and issues
+/// a new pair; a used refresh token presented again revokes the session; logout revokes the access token and session.
+/// </summary>
+public sealed class SessionService(IdentityDbContext db, TokenIssuer issuer, RevocationWriter revocations, TimeProvider time)
+{
+    public async Task<TokenPair> StartAsync(Guid userId, CancellationToken cancellationToken)
+    {
+        var session = new Session { Id = Guid.NewGuid(), UserId = userId, CreatedAt = time.GetUtcNow() };
+        var pair = Issue(session);
+        db.Sessions.Add(session);
+        await db.SaveChangesAsync(cancellationToken);
+        return pair;
+    }
+
+    public async Task<(RotationOutcome Outcome, TokenPair? Tokens)> RotateAsync(RefreshTokenClaims token, CancellationToken cancellationToken)
+    {
+        var strategy = db.Database.CreateExecutionStrategy();
+        var (outcome, pair) = await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // Claim the token atomically: of two concurrent refreshes with one token, exactly one wins.
+            var now = time.GetUtcNow();
+            var claimed = await db.RefreshTokens
+                .Where(t => t.Jti == token.Jti && t.SessionId == token.SessionId && t.UsedAt == null)
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.UsedAt, now), ct);
+            if (claimed == 0)
+            {
+                await transaction.RollbackAsync(ct);
+                var known = await db.RefreshTokens.AnyAsync(t => t.Jti == token.Jti && t.SessionId == token.SessionId, ct);
+                return (known ? RotationOutcome.Reused : RotationOutcome.Unknown, (TokenPair?)null);
+            }
+
+            var session = await db.Sessions.SingleOrDefaultAsync(s => s.Id == token.SessionId && s.RevokedAt == null, ct);
+            if (session is null)
+            {
+                await transaction.RollbackAsync(ct);
+                return (RotationOutcome.Unknown, null);
+            }
+
+            var issued = Issue(session);
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return (RotationOutcome.Rotated, issued);
+        }, cancellationToken);
+
+        if (outcome == RotationOutcome.Reused)
+        {
+            await RevokeSessionsAsync([token.SessionId], extraTokens: [], cancellationToken);
+        }
+
+        return (outcome, pair);
+    }
+
+    /// <summary>Logout: the access token itself, its session, and any other session named by the client's refresh token.</summary>
+    public Task LogoutAsync(Guid accessJti, DateTimeOffset accessExpiresAt, IReadOnlyList<Guid> sessionIds, CancellationToken cancellationToken) =>
+        RevokeSessionsAsync(sessionIds, [(accessJti, accessExpiresAt)], cancellationToken);
+
+    private async Task RevokeSessionsAsync(
+        IReadOnlyList<Guid> sessionIds, IReadOnlyList<(Guid Jti, DateTimeOffset ExpiresAt)> extraTokens, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var ids = sessionIds.Distinct().ToArray();
+        var sessions = await db.Sessions.AsNoTracking()
+            .Where(s => ids.Contains(s.Id))
+            .ToDictionaryAsync(s => s.Id, s => s.ExpiresAt, cancellationToken);
+        var entries = new List<(string, string, DateTimeOffset)>();
+        entries.AddRange(extraTokens.Select(t => (RevocationKinds.Token, t.Jti.ToString(), t.ExpiresAt)));
+        // A session row already cleaned up has no live token left; the fallback bound is the longest lifetime anyway.
+        entries.AddRange(ids.Select(id =>
+            (RevocationKinds.Session, id.ToString(), sessions.GetValueOrDefault(id, now + issuer.RefreshLifetime))));
+
+        await revocations.RevokeAsync(entries, cancellationToken);
+        await db.Sessions
+            .Where(s => ids.Contains(s.Id) && s.RevokedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now), cancellationToken);
+    }
+
+    /// <summary>A new access and refresh token for the session, the refresh token recorded, the session's expiry extended.</summary>
+    private TokenPair Issue(Session session)
+    {
+        var access = issuer.CreateAccessToken(session.UserId, session.Id);
+        var refresh = issuer.CreateRefreshToken(session.UserId, session.Id);
+        db.RefreshTokens.Add(new RefreshToken
+        {
+            Jti = refresh.Jti,
+            SessionId = session.Id,
+            IssuedAt = refresh.IssuedAt,
+            ExpiresAt = refresh.ExpiresAt,
+        });
+        var latest = access.ExpiresAt > refresh.ExpiresAt ? access.ExpiresAt : refresh.ExpiresAt;
+        if (latest > session.ExpiresAt)
+        {
+            session.ExpiresAt = latest;
+        }
+
+        return new TokenPair(access, refresh);
+    }
+}

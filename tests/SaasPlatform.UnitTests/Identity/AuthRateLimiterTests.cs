@@ -1,0 +1,77 @@
+using System.Net;
+using Identity.Api.Accounts;
+using Microsoft.Extensions.Options;
+
+namespace SaasPlatform.UnitTests.Identity;
+
+public sealed class AuthRateLimiterTests
+{
+    private static readonly IPAddress Client = IPAddress.Parse("203.0.113.7");
+
+    [Fact]
+    public void Attempts_on_one_email_stop_at_the_per_email_limit_whatever_the_address()
+    {
+        using var limiter = Limiter(perEmail: 3, perAddress: 100);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Null(limiter.TryAcquire(AuthAction.Login, IPAddress.Parse($"203.0.113.{i + 1}"), "victim@example.com"));
+        }
+
+        var retryAfter = limiter.TryAcquire(AuthAction.Login, IPAddress.Parse("198.51.100.1"), "victim@example.com");
+        Assert.NotNull(retryAfter);
+        Assert.True(retryAfter > TimeSpan.Zero);
+        Assert.Null(limiter.TryAcquire(AuthAction.Login, Client, "other@example.com"));
+    }
+
+    [Fact]
+    public void Attempts_from_one_address_stop_at_the_per_address_limit_whatever_the_email()
+    {
+        using var limiter = Limiter(perEmail: 100, perAddress: 3);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Null(limiter.TryAcquire(AuthAction.Login, Client, $"user{i}@example.com"));
+        }
+
+        Assert.NotNull(limiter.TryAcquire(AuthAction.Login, Client, "fresh@example.com"));
+        Assert.Null(limiter.TryAcquire(AuthAction.Login, IPAddress.Parse("203.0.113.8"), "fresh@example.com"));
+    }
+
+    [Fact]
+    public void Login_and_registration_are_limited_separately()
+    {
+        using var limiter = Limiter(perEmail: 1, perAddress: 100);
+
+        Assert.Null(limiter.TryAcquire(AuthAction.Register, Client, "a@example.com"));
+        Assert.Null(limiter.TryAcquire(AuthAction.Login, Client, "a@example.com"));
+        Assert.NotNull(limiter.TryAcquire(AuthAction.Login, Client, "a@example.com"));
+    }
+
+    [Fact]
+    public void IPv6_clients_are_grouped_by_64_prefix_and_mapped_IPv4_by_its_address()
+    {
+        Assert.Equal(
+            AuthRateLimiter.AddressKey(IPAddress.Parse("2001:db8:1:2:aaaa::1")),
+            AuthRateLimiter.AddressKey(IPAddress.Parse("2001:db8:1:2:bbbb::2")));
+        Assert.NotEqual(
+            AuthRateLimiter.AddressKey(IPAddress.Parse("2001:db8:1:2::1")),
+            AuthRateLimiter.AddressKey(IPAddress.Parse("2001:db8:1:3::1")));
+        Assert.Equal("203.0.113.7", AuthRateLimiter.AddressKey(IPAddress.Parse("::ffff:203.0.113.7")));
+    }
+
+    private static AuthRateLimiter Limiter(int perEmail, int perAddress)
+    {
+        var window = TimeSpan.FromMinutes(1);
+        return new AuthRateLimiter(Options.Create(new IdentitySettings
+        {
+            RateLimits = new RateLimitSettings
+            {
+                LoginPerEmail = new RateLimitRule { PermitLimit = perEmail, Window = window },
+                LoginPerAddress = new RateLimitRule { PermitLimit = perAddress, Window = window },
+                RegisterPerEmail = new RateLimitRule { PermitLimit = perEmail, Window = window },
+                RegisterPerAddress = new RateLimitRule { PermitLimit = perAddress, Window = window },
+            },
+        }));
+    }
+}
