@@ -1,6 +1,8 @@
 using SaasPlatform.ServiceDefaults.Auth;
 using Tenancy.Api.Data;
 using Tenancy.Api.Features.Internal;
+using Tenancy.Api.Features.Tenants;
+using Tenancy.Api.Identity;
 using Tenancy.Api.Provisioning;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,6 +11,11 @@ builder.AddNpgsqlDbContext<TenancyDbContext>("tenancydb");
 builder.AddTenantData();
 builder.AddPlatformAuthentication();
 
+builder.Services.Configure<ProvisioningOptions>(builder.Configuration.GetSection(ProvisioningOptions.SectionName));
+builder.Services.AddHttpClient<IdentityUsers>(http => http.BaseAddress = new Uri("http://identity-api"));
+builder.Services.AddSingleton<TenantTemplate>();
+builder.Services.AddScoped<TenantProvisioner>();
+builder.Services.AddScoped<ProvisioningRecovery>();
 builder.Services.AddSingleton<StartupGate>();
 builder.Services.AddHealthChecks().AddCheck<StartupGate>("startup");
 builder.Services.AddHostedService<TenancyStartup>();
@@ -21,4 +28,5 @@ app.UseAuthorization();
 
 app.MapDefaultEndpoints();
 app.MapInternalEndpoints();
+app.MapTenantEndpoints();
 app.Run();

@@ -1,34 +1,52 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Tenancy.Api.Data;
 
 namespace Tenancy.Api.Provisioning;
 
 /// <summary>
 /// Start-up work before the service is ready: migrate tenancydb (creating it if missing), bring the tenant template
-/// database to the current tenant schema, and finish or undo provisionings a crash interrupted.
+/// database to the current tenant schema, and undo provisionings a crash interrupted. Afterwards the recovery keeps
+/// running now and then, for crashes of other instances.
 /// </summary>
-public sealed class TenancyStartup(IServiceProvider services, StartupGate gate, ILogger<TenancyStartup> logger) : BackgroundService
+public sealed class TenancyStartup(
+    IServiceProvider services,
+    StartupGate gate,
+    IOptions<ProvisioningOptions> options,
+    ILogger<TenancyStartup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        for (var attempt = 1; ; attempt++)
+        for (var attempt = 1; !gate.IsOpen; attempt++)
         {
             try
             {
-                await using (var scope = services.CreateAsyncScope())
-                {
-                    var db = scope.ServiceProvider.GetRequiredService<TenancyDbContext>();
-                    await db.Database.MigrateAsync(stoppingToken);
-                }
-
+                await using var scope = services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<TenancyDbContext>();
+                await db.Database.MigrateAsync(stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<TenantTemplate>().EnsureCurrentAsync(db, stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<ProvisioningRecovery>().RecoverAsync(stoppingToken);
                 gate.Open();
                 logger.LogInformation("Tenancy start-up complete");
-                return;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning(ex, "Start-up attempt {Attempt} failed; retrying", attempt);
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, attempt)), stoppingToken);
+            }
+        }
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(options.Value.RecoveryInterval, stoppingToken);
+            try
+            {
+                await using var scope = services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<ProvisioningRecovery>().RecoverAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(ex, "Provisioning recovery failed; will retry");
             }
         }
     }

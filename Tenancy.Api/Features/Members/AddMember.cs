@@ -1,0 +1,99 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using SaasPlatform.ServiceDefaults.Auth;
+using SaasPlatform.ServiceDefaults.Http;
+using SaasPlatform.TenantData.Access;
+using Tenancy.Api.Data;
+using Tenancy.Api.Features.Tenants;
+using Tenancy.Api.Identity;
+
+namespace Tenancy.Api.Features.Members;
+
+/// <summary>
+/// <c>POST /api/tenants/{id}/users</c> (admin), body <c>{user_id, role}</c>. The user must exist and be active;
+/// adding an existing member is a 400 whose message says "already" (D5), also when two adds race.
+/// </summary>
+public static class AddMember
+{
+    public sealed record MemberAdded(
+        Guid UserId,
+        Guid TenantId,
+        string Role,
+        [property: System.Text.Json.Serialization.JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset JoinedAt);
+
+    public static async Task<Results<Created<SuccessEnvelope<MemberAdded>>, ApiError>> HandleAsync(
+        Guid tenantId, ClaimsPrincipal user, [FromBody] JsonElement body, TenancyDbContext db, IdentityUsers users,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (_, error) = await CallerMembership.RequireAsync(db, tenantId, user.UserId(), TenantRole.Admin, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            return RequestFields.NotAnObject();
+        }
+
+        var validation = new Validation();
+        var rawUserId = RequestFields.String(body, "user_id", validation, out var userIdPresent);
+        Guid targetId = default;
+        if (!userIdPresent)
+        {
+            validation.Add("user_id", "Missing data for required field.");
+        }
+        else if (rawUserId is not null && !Guid.TryParse(rawUserId, out targetId))
+        {
+            validation.Add("user_id", "Not a valid UUID.");
+        }
+
+        var rawRole = RequestFields.String(body, "role", validation, out var rolePresent);
+        TenantRole? role = null;
+        if (!rolePresent)
+        {
+            validation.Add("role", "Missing data for required field.");
+        }
+        else if (rawRole is not null && !TenantRoles.TryParse(rawRole, out role))
+        {
+            validation.Add("role", "Must be one of: admin, user, viewer.");
+        }
+
+        if (!validation.IsValid)
+        {
+            return validation.ToError();
+        }
+
+        var target = await users.GetAsync(targetId, cancellationToken);
+        if (target is null || !target.IsActive)
+        {
+            return ApiError.NotFound("User not found");
+        }
+
+        if (await db.Memberships.AnyAsync(m => m.TenantId == tenantId && m.UserId == targetId, cancellationToken))
+        {
+            return AlreadyMember();
+        }
+
+        var membership = new Membership { TenantId = tenantId, UserId = targetId, Role = role!.Value, JoinedAt = time.GetUtcNow() };
+        db.Memberships.Add(membership);
+        try
+        {
+            // TODO(outbox): audit member.added once SaasPlatform.Messaging's outbox is available.
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            return AlreadyMember();
+        }
+
+        return ApiResults.Created($"/api/tenants/{tenantId}/users/{targetId}", "User added to tenant successfully",
+            new MemberAdded(targetId, tenantId, membership.Role.ToWire(), membership.JoinedAt));
+    }
+
+    private static ApiError AlreadyMember() => ApiError.BadRequest("User is already a member of this tenant");
+}

@@ -1,0 +1,31 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SaasPlatform.ServiceDefaults.Auth;
+using SaasPlatform.ServiceDefaults.Http;
+using SaasPlatform.TenantData.Access;
+
+namespace Tenancy.Api.Features.Tenants;
+
+/// <summary>
+/// <c>DELETE /api/tenants/{id}</c> (admin): soft delete. The database and the memberships stay; from now on every
+/// endpoint of the tenant answers 404 (other services within a second, through their access cache).
+/// </summary>
+public static class DeleteTenant
+{
+    public static async Task<Results<Ok<SuccessEnvelope>, ApiError>> HandleAsync(
+        Guid tenantId, ClaimsPrincipal user, Data.TenancyDbContext db, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (found, error) = await CallerMembership.RequireAsync(db, tenantId, user.UserId(), TenantRole.Admin, cancellationToken, track: true);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var tenant = found!.Tenant;
+        tenant.IsActive = false;
+        tenant.UpdatedAt = time.GetUtcNow();
+        // TODO(outbox): enqueue tenant.deleted {database_name, hard_delete: false} once the outbox is available.
+        await db.SaveChangesAsync(cancellationToken);
+        return ApiResults.Ok("Tenant deleted successfully");
+    }
+}

@@ -1,0 +1,24 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SaasPlatform.ServiceDefaults.Auth;
+using SaasPlatform.ServiceDefaults.Http;
+using Tenancy.Api.Data;
+using Tenancy.Api.Identity;
+
+namespace Tenancy.Api.Features.Tenants;
+
+/// <summary><c>GET /api/users/me/tenants</c>: as <c>GET /api/tenants</c>, and 404 once the user row is gone.</summary>
+public static class ListMyTenants
+{
+    public static async Task<Results<Ok<SuccessEnvelope<List<TenantView>>>, ApiError>> HandleAsync(
+        ClaimsPrincipal principal, TenancyDbContext db, IdentityUsers users, CancellationToken cancellationToken)
+    {
+        var userId = principal.UserId();
+        if (await users.GetAsync(userId, cancellationToken) is null)
+        {
+            return ApiError.NotFound("User not found");
+        }
+
+        return ApiResults.Ok("User tenants retrieved successfully", await ListTenants.LoadAsync(db, userId, cancellationToken));
+    }
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+using SaasPlatform.ServiceDefaults.Http;
+using Wire = Microsoft.Extensions.Hosting.Extensions;
+
+namespace Tenancy.Api.Identity;
+
+/// <summary>A user as Identity.Api describes it (its <c>/internal/users</c> endpoints).</summary>
+public sealed record IdentityUser(
+    Guid Id,
+    string FirstName,
+    string LastName,
+    string Email,
+    bool IsActive,
+    [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset CreatedAt,
+    [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset UpdatedAt);
+
+/// <summary>Reads users from Identity.Api, which owns them (names, email, is_active).</summary>
+public sealed class IdentityUsers(HttpClient http)
+{
+    public const int MaxLookupIds = 1000;
+
+    public async Task<IdentityUser?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(new Uri($"/internal/users/{id}", UriKind.Relative), cancellationToken);
+        return await ReadUserOrNullAsync(response, cancellationToken);
+    }
+
+    public async Task<IdentityUser?> FindByEmailAsync(string email, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(
+            new Uri($"/internal/users/by-email?email={Uri.EscapeDataString(email)}", UriKind.Relative), cancellationToken);
+        return await ReadUserOrNullAsync(response, cancellationToken);
+    }
+
+    /// <summary>The users among <paramref name="ids"/> that exist, keyed by id.</summary>
+    public async Task<Dictionary<Guid, IdentityUser>> LookupAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<Guid, IdentityUser>();
+        foreach (var chunk in ids.Distinct().Chunk(MaxLookupIds))
+        {
+            using var response = await http.PostAsJsonAsync(new Uri("/internal/users/lookup", UriKind.Relative),
+                new { ids = chunk }, Wire.WireJson, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            var users = await response.Content.ReadFromJsonAsync<List<IdentityUser>>(Wire.WireJson, cancellationToken) ?? [];
+            foreach (var user in users)
+            {
+                found[user.Id] = user;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Registers a user through the public registration endpoint; null when the email is taken.</summary>
+    public async Task<IdentityUser?> RegisterAsync(string email, string password, string firstName, string lastName, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync(new Uri("/api/auth/register", UriKind.Relative),
+            new { email, password, first_name = firstName, last_name = lastName }, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException(
+                $"Registering {email} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken)}");
+        }
+
+        var body = await response.Content.ReadFromJsonAsync<RegisterResponse>(Wire.WireJson, cancellationToken);
+        return body?.User ?? throw new InvalidOperationException("Registration answered without a user");
+    }
+
+    private static async Task<IdentityUser?> ReadUserOrNullAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<IdentityUser>(Wire.WireJson, cancellationToken);
+    }
+
+    private sealed record RegisterResponse(IdentityUser? User);
+}

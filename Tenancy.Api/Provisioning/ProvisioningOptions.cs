@@ -1,0 +1,22 @@
+namespace Tenancy.Api.Provisioning;
+
+/// <summary>Tenant provisioning settings (section <c>Provisioning</c>).</summary>
+public sealed class ProvisioningOptions
+{
+    public const string SectionName = "Provisioning";
+
+    /// <summary>
+    /// The database kept at the current tenant schema and copied for each new tenant (<c>CREATE DATABASE ... TEMPLATE</c>:
+    /// about 35 ms against 75 ms for an empty database plus DDL). Nothing may stay connected to it.
+    /// </summary>
+    public string TemplateDatabase { get; set; } = "tenant_template";
+
+    /// <summary>How often tenants left in <c>provisioning</c> by a crashed instance are looked for and undone.</summary>
+    public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Tests only: lets the tenant names <c>fault:fail-after-database</c> and <c>fault:crash-after-database</c>
+    /// fail (or kill the process) between creating the database and committing the tenant.
+    /// </summary>
+    public bool FaultInjection { get; set; }
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenantData.Connections;
+using Tenancy.Api.Data;
+
+namespace Tenancy.Api.Provisioning;
+
+/// <summary>
+/// Creates a tenant so that it either exists completely (row active, database copied from the template at the current
+/// schema, creator admin) or not at all (decision D7):
+/// <list type="number">
+/// <item>take the tenant's advisory lock, insert the row as <c>provisioning</c> with the creator's membership;</item>
+/// <item><c>CREATE DATABASE ... TEMPLATE</c> (serialised on the template lock);</item>
+/// <item>mark the row <c>active</c> with its schema version, together with the <c>tenant.created</c> event.</item>
+/// </list>
+/// A failure drops the database and deletes the row; a crash leaves a <c>provisioning</c> row whose lock died with
+/// the process, which <see cref="ProvisioningRecovery"/> undoes. Name collisions are retried with a fresh suffix.
+/// </summary>
+public sealed class TenantProvisioner(
+    TenancyDbContext db,
+    TenantTemplate template,
+    TimeProvider time,
+    IOptions<ProvisioningOptions> options,
+    ILogger<TenantProvisioner> logger)
+{
+    private const int MaxAttempts = 5;
+    private static readonly ActivitySource Activity = new(Microsoft.Extensions.Hosting.Extensions.PlatformActivitySource);
+
+    public async Task<Tenant> CreateAsync(string name, Guid creatorId)
+    {
+        // Not the request's token: once started, a provisioning is finished or undone even if the client leaves.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var cancellationToken = timeout.Token;
+        using var activity = Activity.StartActivity("tenant provision");
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var now = time.GetUtcNow();
+                var tenant = new Tenant
+                {
+                    Name = name,
+                    DatabaseName = TenantDatabaseName.Generate(name),
+                    Status = TenantStatus.Provisioning,
+                    CreatedBy = creatorId,
+                    CreatedAt = now,
+                    UpdatedAt = now,
+                };
+                tenant.Members.Add(new Membership { UserId = creatorId, Role = TenantRole.Admin, JoinedAt = now });
+                activity?.SetTag("tenant.id", tenant.Id);
+                activity?.SetTag("tenant.database", tenant.DatabaseName);
+
+                var key = AdvisoryLocks.TenantKey(tenant.Id);
+                await AdvisoryLocks.LockAsync(connection, key, cancellationToken);
+                try
+                {
+                    try
+                    {
+                        db.Tenants.Add(tenant);
+                        await db.SaveChangesAsync(cancellationToken);
+                    }
+                    catch (DbUpdateException ex) when (IsUniqueViolation(ex) && attempt < MaxAttempts)
+                    {
+                        logger.LogWarning("Database name {Database} already taken; retrying", tenant.DatabaseName);
+                        db.ChangeTracker.Clear();
+                        continue;
+                    }
+
+                    try
+                    {
+                        await CreateDatabaseAsync(connection, tenant.DatabaseName, cancellationToken);
+                        InjectFault(name);
+
+                        tenant.Status = TenantStatus.Active;
+                        tenant.SchemaVersion = template.SchemaVersion;
+                        tenant.UpdatedAt = time.GetUtcNow();
+                        // TODO(outbox): enqueue tenant.created here once SaasPlatform.Messaging's outbox is available.
+                        await db.SaveChangesAsync(cancellationToken);
+                        logger.LogInformation("Provisioned tenant {TenantId} with database {Database}", tenant.Id, tenant.DatabaseName);
+                        return tenant;
+                    }
+                    catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase && attempt < MaxAttempts)
+                    {
+                        // A database of that name exists outside our records: leave it alone, try another name.
+                        await DeleteRowAsync(tenant);
+                        logger.LogWarning("Database {Database} already exists on the server; retrying", tenant.DatabaseName);
+                    }
+                    catch (Exception ex)
+                    {
+                        logger.LogError(ex, "Provisioning tenant {TenantId} failed; undoing", tenant.Id);
+                        var ours = ex is not PostgresException { SqlState: PostgresErrorCodes.DuplicateDatabase };
+                        await UndoAsync(connection, tenant, dropDatabase: ours);
+                        throw;
+                    }
+                }
+                finally
+                {
+                    await AdvisoryLocks.UnlockAsync(connection, key);
+                }
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task CreateDatabaseAsync(System.Data.Common.DbConnection connection, string database, CancellationToken cancellationToken)
+    {
+        await AdvisoryLocks.LockAsync(connection, AdvisoryLocks.TemplateKey, cancellationToken);
+        try
+        {
+            await TenantServer.CreateDatabaseAsync(connection, database, template.DatabaseName, cancellationToken);
+        }
+        finally
+        {
+            await AdvisoryLocks.UnlockAsync(connection, AdvisoryLocks.TemplateKey);
+        }
+    }
+
+    /// <summary>Drops the database and deletes the row; if that fails too, recovery finishes it later.</summary>
+    private async Task UndoAsync(System.Data.Common.DbConnection connection, Tenant tenant, bool dropDatabase)
+    {
+        try
+        {
+            if (dropDatabase)
+            {
+                await TenantServer.DropDatabaseAsync(connection, tenant.DatabaseName, CancellationToken.None);
+            }
+
+            await DeleteRowAsync(tenant);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Undoing tenant {TenantId} failed; start-up recovery will retry", tenant.Id);
+        }
+    }
+
+    private async Task DeleteRowAsync(Tenant tenant)
+    {
+        db.ChangeTracker.Clear();
+        await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteDeleteAsync(CancellationToken.None);
+    }
+
+    private void InjectFault(string name)
+    {
+        if (!options.Value.FaultInjection)
+        {
+            return;
+        }
+
+        switch (name)
+        {
+            case "fault:fail-after-database":
+                throw new InvalidOperationException("Injected fault after creating the tenant database");
+            case "fault:crash-after-database":
+                logger.LogCritical("Injected crash after creating the tenant database");
+                Process.GetCurrentProcess().Kill();
+                break;
+        }
+    }
+
+    private static bool IsUniqueViolation(DbUpdateException ex) =>
+        ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+}
