@@ -5,7 +5,9 @@ namespace SaasPlatform.Deploy.K8sManifests;
 /// <summary>Runs the AppHost's manifest publisher, the same command azd runs, so both outputs share one model.</summary>
 internal static class ManifestPublisher
 {
-    public static async Task<string> PublishAsync(string appHostProject, string outputPath, bool noBuild, TextWriter log, CancellationToken cancellationToken = default)
+    public static async Task<string> PublishAsync(
+        string appHostProject, string outputPath, bool noBuild, TextWriter log,
+        IReadOnlyDictionary<string, string>? environment = null, CancellationToken cancellationToken = default)
     {
         outputPath = Path.GetFullPath(outputPath); // the publisher resolves relative paths against the AppHost
         Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
@@ -20,6 +22,11 @@ internal static class ManifestPublisher
                      "--", "--publisher", "manifest", "--output-path", outputPath])
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");

@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+
+namespace SaasPlatform.DeploymentTests;
+
+/// <summary>The manifest azd reads: every resource, with bindings, environment and references; secrets as parameters.</summary>
+[Collection(DeploymentCollection.Name)]
+public sealed class AspireManifestTests(DeploymentFixture fixture)
+{
+    [Fact]
+    public void Lists_every_resource_of_the_application_model()
+    {
+        string[] expected =
+        [
+            .. DeploymentFixture.Projects, .. DeploymentFixture.InfrastructureContainers, .. DeploymentFixture.SecretParameters,
+            "storage", "identitydb", "tenancydb", "eventsdb", "minio-user",
+        ];
+
+        Assert.All(expected, name => Assert.True(fixture.Resources.ContainsKey(name), $"'{name}' missing from the manifest"));
+        Assert.All(DeploymentFixture.Projects, name => Assert.StartsWith("project.", Type(name)));
+        Assert.All(DeploymentFixture.InfrastructureContainers, name => Assert.StartsWith("container.", Type(name)));
+        // Stand-ins for machines without Docker never reach a deployment.
+        Assert.DoesNotContain("kafka-dev-broker", fixture.Resources.Select(r => r.Key));
+        Assert.DoesNotContain("s3-dev-server", fixture.Resources.Select(r => r.Key));
+    }
+
+    [Fact]
+    public void Projects_carry_their_bindings_environment_and_references()
+    {
+        foreach (var name in DeploymentFixture.Projects)
+        {
+            var resource = fixture.Resources[name]!;
+            Assert.Equal("http", (string?)resource["bindings"]?["http"]?["scheme"]);
+            Assert.Equal($"{{{name}.bindings.http.targetPort}}", (string?)resource["env"]?["HTTP_PORTS"]);
+        }
+
+        Assert.Equal("{identitydb.connectionString}", Env("identity-api", "ConnectionStrings__identitydb"));
+        Assert.Equal("{kafka.connectionString}", Env("identity-api", "ConnectionStrings__kafka"));
+        Assert.Equal("{tenancy-api.bindings.http.url}", Env("identity-api", "services__tenancy-api__http__0"));
+        Assert.Equal("{postgres.connectionString}", Env("tenancy-api", "ConnectionStrings__postgres"));
+        Assert.Equal("{storage.connectionString}", Env("documents-api", "ConnectionStrings__storage"));
+        Assert.Equal("{eventsdb.connectionString}", Env("events-worker", "ConnectionStrings__eventsdb"));
+        foreach (var service in (string[])["identity-api", "tenancy-api", "documents-api"])
+        {
+            Assert.Equal($"{{{service}.bindings.http.url}}", Env("gateway", $"services__{service}__http__0"));
+        }
+
+        // Only the gateway is reachable from outside.
+        Assert.Equal(true, (bool?)fixture.Resources["gateway"]!["bindings"]!["http"]!["external"]);
+        Assert.All(DeploymentFixture.Projects.Where(p => p != "gateway"),
+            name => Assert.Null(fixture.Resources[name]!["bindings"]!["http"]!["external"]));
+    }
+
+    [Fact]
+    public void Secrets_are_parameters_never_values()
+    {
+        foreach (var name in DeploymentFixture.SecretParameters)
+        {
+            var parameter = fixture.Resources[name]!;
+            Assert.Equal("parameter.v0", (string?)parameter["type"]);
+            Assert.Equal(true, (bool?)parameter["inputs"]?["value"]?["secret"]);
+            Assert.Equal($"{{{name}.inputs.value}}", (string?)parameter["value"]);
+        }
+
+        Assert.Equal("{jwt-signing-key.value}", Env("identity-api", "Jwt__SigningKey"));
+        Assert.Equal("{postgres-password.value}", (string?)fixture.Resources["postgres"]!["env"]!["POSTGRES_PASSWORD"]);
+        Assert.Equal("{minio-password.value}", (string?)fixture.Resources["minio"]!["env"]!["MINIO_ROOT_PASSWORD"]);
+        Assert.Equal("{vault-token.value}", (string?)fixture.Resources["vault"]!["env"]!["VAULT_DEV_ROOT_TOKEN_ID"]);
+        // The publisher ran with every secret configured: none of them may be written out.
+        Assert.DoesNotContain(fixture.Sentinel, fixture.ManifestText, StringComparison.Ordinal);
+    }
+
+    private string Type(string name) => (string?)fixture.Resources[name]!["type"] ?? "";
+
+    private string? Env(string resource, string variable) => (string?)fixture.Resources[resource]!["env"]?[variable];
+}
