@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SaasPlatform.ServiceDefaults.Http;
+using SaasPlatform.TenantData.Schema;
+
+namespace Documents.Api.Features.Files;
+
+/// <summary>A file in a list without statistics (§2.9).</summary>
+public sealed record FileSummary(
+    Guid Id,
+    string Md5Hash,
+    string S3Path,
+    long FileSize,
+    [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset CreatedAt);
+
+/// <summary>Every column of a file plus how many documents reference it (numbers are numbers, D11).</summary>
+public record FileDetail(
+    Guid Id,
+    [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset CreatedAt,
+    [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset UpdatedAt,
+    Guid? CreatedBy,
+    string Md5Hash,
+    string Sha256Hash,
+    string S3Path,
+    long FileSize,
+    JsonElement FileMetadata,
+    int DocumentCount,
+    bool IsOrphaned,
+    [property: JsonConverter(typeof(NullableIsoTimestampConverter))] DateTimeOffset? OrphanedAt)
+{
+    public static FileDetail From(StoredFile f, int documentCount) => new(
+        f.Id, f.CreatedAt, f.UpdatedAt, f.CreatedBy, f.Md5Hash, f.Sha256Hash, f.S3Path, f.FileSize,
+        ParseMetadata(f.FileMetadata), documentCount, documentCount == 0, f.OrphanedAt);
+
+    public static JsonElement ParseMetadata(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return JsonSerializer.SerializeToElement(new { });
+        }
+    }
+}
+
+public sealed record FileDocument(
+    Guid Id,
+    string Filename,
+    string MimeType,
+    [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset CreatedAt);
+
+/// <summary><see cref="IsoTimestampConverter"/> for optional timestamps.</summary>
+public sealed class NullableIsoTimestampConverter : JsonConverter<DateTimeOffset?>
+{
+    private static readonly IsoTimestampConverter Inner = new();
+
+    public override bool HandleNull => true;
+
+    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.Null ? null : Inner.Read(ref reader, typeof(DateTimeOffset), options);
+
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
+    {
+        if (value is { } v)
+        {
+            Inner.Write(writer, v, options);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using Events.Worker.Consuming;
+using SaasPlatform.Messaging;
+using SaasPlatform.Messaging.Handling;
+
+namespace Events.Worker.Features.Files;
+
+/// <summary>
+/// <c>document.deleted</c> with <c>orphaned=true</c>: the file's grace period starts now; it is collected at its end
+/// (at once if it is already over), unless a document comes back first. The periodic sweep is the safety net.
+/// </summary>
+internal sealed class CollectOrphanedFile(OrphanCollector collector, OrphanCollection collection, TimeProvider time, HandlingReport report)
+    : IEventHandler
+{
+    public IReadOnlyCollection<string> Topics { get; } = [SaasPlatform.Messaging.Topics.DocumentDeleted];
+
+    public async Task HandleAsync(PlatformEvent platformEvent, CancellationToken cancellationToken)
+    {
+        var data = FileEvents.Read(platformEvent);
+        if (data.Orphaned != true)
+        {
+            report.Detail = "file still referenced";
+            return;
+        }
+
+        if (data.FileId is not { } fileId)
+        {
+            throw new PoisonEventException("document.deleted without file_id");
+        }
+
+        var database = FileEvents.Database(data);
+        var dueAt = await collector.DueAtAsync(database, fileId, cancellationToken);
+        if (dueAt is null)
+        {
+            report.Detail = "no longer orphaned (reused or already collected)";
+        }
+        else if (dueAt <= time.GetUtcNow())
+        {
+            report.Detail = await collector.CollectAsync(database, fileId, cancellationToken) ? "collected" : "not collected";
+        }
+        else
+        {
+            collection.Schedule(database, fileId, dueAt.Value);
+            report.Detail = $"collection scheduled at {dueAt:O}";
+        }
+    }
+}
