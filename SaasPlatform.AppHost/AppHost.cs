@@ -13,12 +13,14 @@ var jwtSigningKey = builder.AddJwtSigningKey();
 
 var identity = builder.AddProject<Projects.Identity_Api>("identity-api")
     .WithServiceOverrides()
+    .WithVaultSecrets()
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithReference(identityDb).WaitFor(identityDb)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka);
 
 var tenancy = builder.AddProject<Projects.Tenancy_Api>("tenancy-api")
     .WithServiceOverrides()
+    .WithVaultSecrets()
     .WithReference(tenancyDb).WaitFor(tenancyDb)
     .WithReference(infra.Postgres)               // tenant databases are created on this server
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
@@ -29,6 +31,7 @@ identity.WithReference(tenancy);
 
 var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
     .WithServiceOverrides()
+    .WithVaultSecrets()
     .WithReference(infra.Postgres).WaitFor(infra.Postgres)
     .WithReference(infra.Storage).WaitFor(infra.Storage)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
@@ -37,6 +40,7 @@ var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
 
 builder.AddProject<Projects.Events_Worker>("events-worker")
     .WithServiceOverrides()
+    .WithVaultSecrets()
     .WithReference(eventsDb).WaitFor(eventsDb)
     .WithReference(infra.Postgres)
     .WithReference(infra.Storage).WaitFor(infra.Storage)

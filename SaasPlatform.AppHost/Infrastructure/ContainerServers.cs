@@ -37,12 +37,8 @@ internal static class ContainerServers
         var storage = builder.AddConnectionString("storage", ReferenceExpression.Create(
             $"Endpoint={minioApi};PublicEndpoint={minioApi};AccessKey={minioUser};SecretKey={minioPassword};Bucket={PlatformInfrastructureExtensions.BucketName};Region=us-east-1"));
 
-        var vaultToken = builder.AddParameter("vault-token", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
-        builder.AddContainer("vault", "hashicorp/vault", "1.18")
-            .WithHttpEndpoint(targetPort: 8200, name: "http")
-            .WithEnvironment("VAULT_DEV_ROOT_TOKEN_ID", vaultToken)
-            .WithEnvironment("VAULT_DEV_LISTEN_ADDRESS", "0.0.0.0:8200")
-            .WithHttpHealthCheck("/v1/sys/health");
+        // Seeded with the platform's secrets once up; services opt in with WithVaultSecrets() (see VaultSecrets.cs).
+        builder.AddVaultServer("vault");
 
         return new PlatformInfrastructure(postgres, kafka, storage, name => postgres.AddDatabase(name));
     }

@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace SaasPlatform.AppHost.Infrastructure;
+
+/// <summary>
+/// Vault in dev mode (in memory, KV v2 mounted at <c>secret/</c>), seeded with the platform's secrets once it answers.
+/// Only the container path has it: without Docker the services keep reading plain configuration.
+/// </summary>
+internal sealed class VaultServerResource(string name, ParameterResource token) : ContainerResource(name)
+{
+    public const string HttpEndpointName = "http";
+    public const string Mount = "secret";
+
+    /// <summary>Secrets every service reads: the connection strings of the app model (database password, S3 keys).</summary>
+    public const string SharedPath = "saas-platform";
+
+    /// <summary>Secrets only one service reads, under <c>saas-platform/&lt;resource&gt;</c>: configuration key -> parameter name.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ServiceSecrets =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>
+        {
+            // The token signing key stays with the issuer; other services validate with the published JWKS.
+            ["identity-api"] = new Dictionary<string, string> { ["Jwt__SigningKey"] = "jwt-signing-key" },
+        };
+
+    public ParameterResource Token { get; } = token;
+
+    public EndpointReference HttpEndpoint => new(this, HttpEndpointName);
+}
+
+public static class VaultSecretsExtensions
+{
+    internal static IResourceBuilder<VaultServerResource> AddVaultServer(this IDistributedApplicationBuilder builder, string name)
+    {
+        var token = builder.AddParameter($"{name}-token", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+        var vault = builder.AddResource(new VaultServerResource(name, token.Resource))
+            .WithImage("hashicorp/vault", "1.18")
+            .WithHttpEndpoint(targetPort: 8200, name: VaultServerResource.HttpEndpointName)
+            .WithEnvironment("VAULT_DEV_ROOT_TOKEN_ID", token)
+            .WithEnvironment("VAULT_DEV_LISTEN_ADDRESS", "0.0.0.0:8200")
+            .WithHttpHealthCheck("/v1/sys/health", endpointName: VaultServerResource.HttpEndpointName);
+
+        // Healthy only once seeded, so services that WaitFor Vault never read it empty.
+        var check = $"{name}-seeded";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(check,
+            new VaultSeedCheck(vault.Resource, builder.Resources), failureStatus: null, tags: null));
+        return vault.WithHealthCheck(check);
+    }
+
+    /// <summary>
+    /// Points a service at the AppHost's Vault (<c>Vault__Address</c>, <c>Vault__Token</c>, <c>Vault__Path</c>) and waits
+    /// for it to be seeded. A no-op without the Vault container (local stand-ins) and when publishing: a deployment
+    /// brings its own Vault and its own <c>Vault__*</c> settings.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithVaultSecrets(this IResourceBuilder<ProjectResource> project)
+    {
+        var app = project.ApplicationBuilder;
+        if (!app.ExecutionContext.IsRunMode || app.Resources.OfType<VaultServerResource>().SingleOrDefault() is not { } vault)
+        {
+            return project;
+        }
+
+        var name = project.Resource.Name;
+        var paths = VaultServerResource.ServiceSecrets.ContainsKey(name)
+            ? $"{VaultServerResource.SharedPath},{VaultServerResource.SharedPath}/{name}"
+            : VaultServerResource.SharedPath;
+
+        return project
+            .WithEnvironment("Vault__Address", vault.HttpEndpoint)
+            .WithEnvironment("Vault__Token", app.CreateResourceBuilder(vault.Token))
+            .WithEnvironment("Vault__Mount", VaultServerResource.Mount)
+            .WithEnvironment("Vault__Path", paths)
+            .WaitFor(app.CreateResourceBuilder(vault));
+    }
+}
+
+/// <summary>Writes the secrets with KV v2 (<c>POST /v1/secret/data/{path}</c>, body <c>{"data": {...}}</c>) unless already there.</summary>
+internal sealed class VaultSeedCheck(VaultServerResource vault, IResourceCollection resources) : IHealthCheck
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var address = (await vault.HttpEndpoint.GetValueAsync(cancellationToken))!.TrimEnd('/');
+            var token = (await vault.Token.GetValueAsync(cancellationToken))!;
+
+            // Dev-mode Vault lives in memory: a restarted container is empty again and gets seeded again.
+            if (await ExistsAsync(address, token, VaultServerResource.SharedPath, cancellationToken))
+            {
+                return HealthCheckResult.Healthy();
+            }
+
+            foreach (var (service, secrets) in VaultServerResource.ServiceSecrets)
+            {
+                var data = new Dictionary<string, string?>();
+                foreach (var (key, parameterName) in secrets)
+                {
+                    var parameter = resources.OfType<ParameterResource>().Single(p => p.Name == parameterName);
+                    data[key] = await parameter.GetValueAsync(cancellationToken);
+                }
+
+                await WriteAsync(address, token, $"{VaultServerResource.SharedPath}/{service}", data, cancellationToken);
+            }
+
+            var shared = new Dictionary<string, string?>();
+            foreach (var resource in resources.OfType<IResourceWithConnectionString>())
+            {
+                shared[$"ConnectionStrings__{resource.Name}"] = await resource.GetConnectionStringAsync(cancellationToken);
+            }
+
+            // Written last: its presence means the whole seed is there.
+            await WriteAsync(address, token, VaultServerResource.SharedPath, shared, cancellationToken);
+            return HealthCheckResult.Healthy("Seeded");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
+        {
+            return HealthCheckResult.Unhealthy("Vault is not seeded yet", ex);
+        }
+    }
+
+    private static async Task<bool> ExistsAsync(string address, string token, string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{address}/v1/{VaultServerResource.Mount}/data/{path}");
+        request.Headers.Add("X-Vault-Token", token);
+        using var response = await Http.SendAsync(request, cancellationToken);
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    private static async Task WriteAsync(string address, string token, string path, Dictionary<string, string?> data, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{address}/v1/{VaultServerResource.Mount}/data/{path}")
+        {
+            Content = JsonContent.Create(new { data }),
+        };
+        request.Headers.Add("X-Vault-Token", token);
+        using var response = await Http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+}
