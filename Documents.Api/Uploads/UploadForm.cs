@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using SaasPlatform.ServiceDefaults.Http;
 
@@ -49,7 +50,7 @@ public sealed class UploadForm<TFile> where TFile : class, IAsyncDisposable
             while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    || !disposition.IsFormDisposition())
+                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                 {
                     await section.Body.DrainAsync(cancellationToken);
                     continue;
@@ -58,8 +59,9 @@ public sealed class UploadForm<TFile> where TFile : class, IAsyncDisposable
                 var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value;
                 if (disposition.IsFileDisposition())
                 {
-                    var uploadName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar).Value
-                                     ?? HeaderUtilities.RemoveQuotes(disposition.FileName).Value;
+                    var uploadName = StringSegment.IsNullOrEmpty(disposition.FileNameStar)
+                        ? HeaderUtilities.RemoveQuotes(disposition.FileName).Value
+                        : disposition.FileNameStar.Value;
                     // A file part with an empty name is what browsers send for "no file chosen".
                     if (name == "file" && form.File is null && !string.IsNullOrEmpty(uploadName))
                     {
