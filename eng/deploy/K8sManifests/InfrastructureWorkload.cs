@@ -46,7 +46,7 @@ internal static class InfrastructureWorkload
             Name = name,
             Image = image,
             Command = resource.Entrypoint is { } entrypoint ? [entrypoint] : null,
-            Args = resource.Args.Count > 0 ? resource.Args.ToList() : null,
+            Args = environment.Args,
             Ports = endpoints.Select(e => new V1ContainerPort { ContainerPort = e.TargetPort, Name = PortName(e.Name), Protocol = "TCP" }).ToList(),
             EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = ProjectWorkload.EnvConfigMapName(name) } }],
             Env = environment.Env.Count > 0 ? environment.Env : null,

@@ -34,7 +34,7 @@ internal static class ProjectWorkload
         {
             Name = name,
             Image = ImageName(name),
-            Args = resource.Args.Count > 0 ? resource.Args.ToList() : null,
+            Args = environment.Args,
             Ports = endpoints.Select(e => new V1ContainerPort { ContainerPort = e.TargetPort, Name = e.Name, Protocol = "TCP" }).ToList(),
             EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = EnvConfigMapName(name) } }],
             Env = environment.Env.Count > 0 ? environment.Env : null,

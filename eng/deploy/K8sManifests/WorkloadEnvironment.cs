@@ -16,6 +16,9 @@ internal sealed class WorkloadEnvironment
 
     public List<V1EnvVar> Env { get; } = [];
 
+    /// <summary>The container arguments, resolved; secrets in them are <c>$(VAR)</c> references the kubelet expands.</summary>
+    public List<string>? Args { get; private set; }
+
     public static WorkloadEnvironment Build(
         ManifestResource resource, ValueResolver resolver, GeneratorOptions options, GenerationReport report)
     {
@@ -62,28 +65,33 @@ internal sealed class WorkloadEnvironment
             }
             else
             {
-                var text = new StringBuilder();
-                foreach (var part in value.Parts)
+                composed.Add(new V1EnvVar { Name = name, Value = Compose(value) });
+            }
+        }
+
+        if (resource.Args.Count > 0)
+        {
+            environment.Args = [];
+            foreach (var template in resource.Args)
+            {
+                try
                 {
-                    switch (part)
+                    var value = resolver.Resolve(template);
+                    foreach (var key in value.SecretKeys)
                     {
-                        case LiteralPart literal:
-                            // "$(" would be expanded by the kubelet: "$$(" is its escape.
-                            text.Append(literal.Text.Replace("$(", "$$(", StringComparison.Ordinal));
-                            break;
-                        case SecretPart secret:
-                            var helper = SecretVariablePrefix + VariableName(secret.Key);
-                            if (helpers.All(h => h.Name != helper))
-                            {
-                                helpers.Add(SecretVariable(helper, secret.Key, options.SecretName));
-                            }
-
-                            text.Append("$(").Append(helper).Append(')');
-                            break;
+                        report.RequireSecret(key);
                     }
-                }
 
-                composed.Add(new V1EnvVar { Name = name, Value = text.ToString() });
+                    environment.Args.Add(Compose(value));
+                }
+                catch (UnresolvableException ex)
+                {
+                    throw new InvalidOperationException($"{resource.Name}: argument '{template}' cannot be expressed in the cluster: {ex.Message}", ex);
+                }
+                catch (MissingValueException ex)
+                {
+                    report.Missing(ex.Name);
+                }
             }
         }
 
@@ -91,6 +99,32 @@ internal sealed class WorkloadEnvironment
         environment.Env.AddRange(helpers);
         environment.Env.AddRange(composed);
         return environment;
+
+        // Kubelet syntax: "$(VAR)" expands a variable defined earlier in env, "$$(" is a literal "$(".
+        string Compose(ResolvedValue value)
+        {
+            var text = new StringBuilder();
+            foreach (var part in value.Parts)
+            {
+                switch (part)
+                {
+                    case LiteralPart literal:
+                        text.Append(literal.Text.Replace("$(", "$$(", StringComparison.Ordinal));
+                        break;
+                    case SecretPart secret:
+                        var helper = SecretVariablePrefix + VariableName(secret.Key);
+                        if (helpers.All(h => h.Name != helper))
+                        {
+                            helpers.Add(SecretVariable(helper, secret.Key, options.SecretName));
+                        }
+
+                        text.Append("$(").Append(helper).Append(')');
+                        break;
+                }
+            }
+
+            return text.ToString();
+        }
     }
 
     private static V1EnvVar SecretVariable(string name, string key, string secretName) =>
