@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace SaasPlatform.Bench;
+
+/// <summary>Progress and raw figures: to stderr and to the log file, so stdout carries only the table.</summary>
+public static class BenchLog
+{
+    private static StreamWriter? _file;
+
+    public static void Open(string path)
+    {
+        _file = new StreamWriter(path, append: false) { AutoFlush = true };
+    }
+
+    public static void Write(string message)
+    {
+        var line = $"[{DateTimeOffset.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}] {message}";
+        Console.Error.WriteLine(line);
+        _file?.WriteLine(line);
+    }
+
+    public static void Close() => _file?.Dispose();
+}

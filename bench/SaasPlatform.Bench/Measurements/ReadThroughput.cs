@@ -1,0 +1,160 @@
+using System.Globalization;
+
+namespace SaasPlatform.Bench.Measurements;
+
+/// <summary>
+/// Part 1: authenticated reads and /health with wrk, through the gateway and straight to the owning service (through
+/// Aspire's proxy, as the gateway reaches it), alternating the order per repetition; plus the bare-Kestrel calibration.
+/// </summary>
+public static class ReadThroughput
+{
+    // The Flask platform's measured ranges (requests/s); targets are ten times the top of each.
+    private static readonly (double Low, double High) FlaskMe = (450, 520);
+    private static readonly (double Low, double High) FlaskTenants = (310, 400);
+
+    private sealed record Endpoint(string Name, Uri Gateway, Uri Direct, string DirectService, bool Authenticated);
+
+    public static async Task<IReadOnlyList<Row>> RunAsync(BenchOptions options, CancellationToken cancellationToken)
+    {
+        using var api = PlatformApi.Create(options.Gateway);
+        string? token = null;
+        var rows = new List<Row>();
+        try
+        {
+            (_, token) = await api.NewUserAsync(cancellationToken);
+            // A user with a tenant, so the tenant list is not trivially empty.
+            await api.CreateTenantAsync(token, $"bench reads {Guid.NewGuid():N}"[..24], cancellationToken);
+        }
+        catch (BenchSkipException ex)
+        {
+            BenchLog.Write($"reads: setup incomplete ({ex.Message})");
+        }
+
+        Endpoint[] endpoints =
+        [
+            new("GET /health", new(options.Gateway, "/health"), new(options.Identity, "/health"), "identity-api", false),
+            new("GET /api/users/me", new(options.Gateway, "/api/users/me"), new(options.Identity, "/api/users/me"), "identity-api", true),
+            new("GET /api/tenants", new(options.Gateway, "/api/tenants"), new(options.Tenancy, "/api/tenants"), "tenancy-api", true),
+        ];
+
+        var usable = new List<Endpoint>();
+        foreach (var endpoint in endpoints)
+        {
+            var problem = endpoint.Authenticated && token is null ? "no access token (register/login failed)" : await ProbeAsync(api, endpoint, token, cancellationToken);
+            if (problem is null)
+            {
+                usable.Add(endpoint);
+            }
+            else
+            {
+                BenchLog.Write($"reads: {endpoint.Name} skipped: {problem}");
+                rows.Add(Row.NotMeasured(endpoint.Name, "", problem));
+            }
+        }
+
+        await using var kestrel = await BareKestrel.StartAsync();
+        BenchLog.Write("reads: warm-up");
+        var warmUp = TimeSpan.FromSeconds(3);
+        await Wrk.RunAsync(options, kestrel.Url, null, warmUp, cancellationToken);
+        foreach (var endpoint in usable)
+        {
+            var bearer = endpoint.Authenticated ? token : null;
+            await Wrk.RunAsync(options, endpoint.Gateway, bearer, warmUp, cancellationToken);
+            await Wrk.RunAsync(options, endpoint.Direct, bearer, warmUp, cancellationToken);
+        }
+
+        var calibration = new List<WrkResult>();
+        var gateway = usable.ToDictionary(e => e.Name, _ => new List<WrkResult>());
+        var direct = usable.ToDictionary(e => e.Name, _ => new List<WrkResult>());
+        var ratios = usable.ToDictionary(e => e.Name, _ => new List<double>());
+        for (var rep = 0; rep < options.Repeat; rep++)
+        {
+            BenchLog.Write($"reads: repetition {rep + 1}/{options.Repeat}");
+            calibration.Add(await Wrk.RunAsync(options, kestrel.Url, null, null, cancellationToken));
+            foreach (var endpoint in usable)
+            {
+                var bearer = endpoint.Authenticated ? token : null;
+                WrkResult viaGateway, straight;
+                if (rep % 2 == 0)
+                {
+                    viaGateway = await Wrk.RunAsync(options, endpoint.Gateway, bearer, null, cancellationToken);
+                    straight = await Wrk.RunAsync(options, endpoint.Direct, bearer, null, cancellationToken);
+                }
+                else
+                {
+                    straight = await Wrk.RunAsync(options, endpoint.Direct, bearer, null, cancellationToken);
+                    viaGateway = await Wrk.RunAsync(options, endpoint.Gateway, bearer, null, cancellationToken);
+                }
+
+                gateway[endpoint.Name].Add(viaGateway);
+                direct[endpoint.Name].Add(straight);
+                ratios[endpoint.Name].Add(viaGateway.RequestsPerSecond / straight.RequestsPerSecond);
+            }
+        }
+
+        var calibrationRps = Stats.Median(calibration.Select(r => r.RequestsPerSecond));
+        var scale = BareKestrel.ReferenceRps / calibrationRps;
+        rows.Insert(0, new Row("Calibration: bare Kestrel JSON endpoint (bench process), wrk -t2 -c32",
+            Summary(calibration), $"{Report.Rps(BareKestrel.ReferenceRps)} when Flask was measured",
+            Report.Ratio(calibrationRps / BareKestrel.ReferenceRps), "– (scales the Flask comparison)", Verdict.Info));
+
+        foreach (var endpoint in usable)
+        {
+            var viaGateway = gateway[endpoint.Name];
+            var straight = direct[endpoint.Name];
+            var errors = viaGateway.Concat(straight).Sum(r => r.Errors);
+            var errorNote = errors > 0 ? $" ({errors} errors!)" : "";
+            var ratio = Stats.Median(ratios[endpoint.Name]);
+            var gatewayRps = Stats.Median(viaGateway.Select(r => r.RequestsPerSecond));
+
+            if (endpoint.Authenticated)
+            {
+                var (flaskLow, flask) = endpoint.Name.EndsWith("/me", StringComparison.Ordinal) ? FlaskMe : FlaskTenants;
+                var normalised = gatewayRps * scale;
+                rows.Add(new Row($"{endpoint.Name} via gateway, wrk -t2 -c32 {options.WrkDuration.TotalSeconds:0} s",
+                    $"{Summary(viaGateway)}; normalised {Report.Rps(normalised)}{errorNote}",
+                    $"Flask {flaskLow:0}-{flask:0} rps",
+                    $"{(normalised / flask).ToString("0.0", CultureInfo.InvariantCulture)}×",
+                    $"≥ 10× Flask (≥ {Report.Rps(10 * flask)} normalised)",
+                    errors > 0 ? Verdict.Missed : Report.Check(normalised >= 10 * flask)));
+                rows.Add(new Row($"{endpoint.Name}: gateway / direct ({endpoint.DirectService})",
+                    Summary(viaGateway), Summary(straight), Report.Ratio(ratio), "≥ 0.60",
+                    errors > 0 ? Verdict.Missed : Report.Check(ratio >= 0.6)));
+            }
+            else
+            {
+                rows.Add(new Row($"{endpoint.Name}: gateway / direct ({endpoint.DirectService})",
+                    $"{Summary(viaGateway)}{errorNote}", Summary(straight), Report.Ratio(ratio),
+                    "– (gateway checks every service; Flask 2,200-2,400 rps)", Verdict.Info));
+            }
+        }
+
+        return rows;
+    }
+
+    private static string Summary(IReadOnlyCollection<WrkResult> results) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{Report.Rps(Stats.Median(results.Select(r => r.RequestsPerSecond)))}, p50 {Report.Ms(Stats.Median(results.Select(r => r.P50Ms)))}, p99 {Report.Ms(Stats.Median(results.Select(r => r.P99Ms)))}");
+
+    private static async Task<string?> ProbeAsync(PlatformApi api, Endpoint endpoint, string? token, CancellationToken cancellationToken)
+    {
+        foreach (var url in new[] { endpoint.Gateway, endpoint.Direct })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            try
+            {
+                using var response = await api.SendAsync(request, endpoint.Authenticated ? token : null, cancellationToken);
+                if (!response.IsSuccessStatusCode)
+                {
+                    return $"{url} answers {(int)response.StatusCode}";
+                }
+            }
+            catch (HttpRequestException ex)
+            {
+                return $"{url}: {ex.Message}";
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Runs the benchmark suite: starts the platform (local stand-ins, Release build) in the background with raised
+# limits, waits until the gateway is healthy, runs bench/SaasPlatform.Bench (which prints one markdown table), and
+# stops the platform. Extra arguments go to the bench console, e.g. `./bench/run.sh --parts reads,login`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+command -v wrk >/dev/null || { echo "==> installing wrk" >&2; apt-get install -y wrk >/dev/null; }
+
+for port in 5101 5102 5103 5104 5105 15080 19080 20080; do
+  if ss -Hltn "sport = :$port" | grep -q .; then
+    echo "port $port is in use: another platform (or eng/up.sh) is running; stop it first" >&2
+    exit 1
+  fi
+done
+
+free_port() {
+  local port
+  for _ in $(seq 1 100); do
+    port=$((20000 + RANDOM % 12000))
+    if ! ss -Hltn "sport = :$port" | grep -q .; then echo "$port"; return; fi
+  done
+  echo "no free port" >&2; return 1
+}
+
+run_id=$(cat /proc/sys/kernel/random/uuid)
+kafka_port=$(free_port)
+s3_port=$(free_port)
+work=$(mktemp -d /tmp/saasplatform-bench.XXXXXX)
+s3_dir="$work/s3"
+mkdir -p "$s3_dir"
+platform_log="$work/platform.log"
+max_upload=$((2 * 1024 * 1024 * 1024))
+platform_pid=
+
+stop_platform() {
+  if [ -n "$platform_pid" ] && kill -0 "$platform_pid" 2>/dev/null; then
+    echo "==> stopping the platform" >&2
+    # The AppHost runs in its own process group (setsid): Ctrl+C for that group, as in a terminal.
+    kill -INT -- "-$platform_pid" 2>/dev/null || true
+    for _ in $(seq 1 120); do kill -0 "$platform_pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL -- "-$platform_pid" 2>/dev/null || true
+  fi
+  # Services of this run that outlived the AppHost (they carry the run id in their environment).
+  for env in /proc/[0-9]*/environ; do
+    if { tr '\0' '\n' < "$env"; } 2>/dev/null | grep -qx "Bench__RunId=$run_id"; then
+      pid=${env#/proc/}; pid=${pid%/environ}
+      kill -TERM "$pid" 2>/dev/null || true
+    fi
+  done
+  rm -rf "$s3_dir"
+}
+trap stop_platform EXIT
+
+echo "==> building (Release)" >&2
+dotnet build SaasPlatform.AppHost -c Release -v q -nologo >"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; exit 1; }
+dotnet build bench/SaasPlatform.Bench -c Release -v q -nologo >>"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; exit 1; }
+
+overrides=(
+  "--ServiceOverrides:gateway:RateLimits:Global:PermitLimit=100000000"
+  "--ServiceOverrides:gateway:RateLimits:Auth:PermitLimit=100000"
+  "--ServiceOverrides:gateway:Uploads:MaxFileSizeBytes=$max_upload"
+  "--ServiceOverrides:documents-api:Uploads:MaxFileSizeBytes=$max_upload"
+)
+for rule in LoginPerEmail LoginPerAddress RegisterPerEmail RegisterPerAddress; do
+  overrides+=("--ServiceOverrides:identity-api:Identity:RateLimits:$rule:PermitLimit=100000")
+done
+for service in gateway identity-api tenancy-api documents-api events-worker; do
+  overrides+=("--ServiceOverrides:$service:Bench:RunId=$run_id")
+done
+
+echo "==> starting the platform (log: $platform_log)" >&2
+setsid dotnet run --project SaasPlatform.AppHost -c Release --no-build --launch-profile http -- \
+  --Platform:Infrastructure=local \
+  "--DevServers:KafkaPort=$kafka_port" "--DevServers:S3Port=$s3_port" "--DevServers:S3Directory=$s3_dir" \
+  "${overrides[@]}" >"$platform_log" 2>&1 < /dev/null &
+platform_pid=$!
+disown "$platform_pid"
+
+# Healthy within 5 minutes; a gateway that still answers 503 after that (a service failing) is benchmarked anyway:
+# what does not work shows up as "not measured" in the table.
+health=
+for _ in $(seq 1 300); do
+  if ! kill -0 "$platform_pid" 2>/dev/null; then
+    echo "the AppHost exited; last lines of its log:" >&2; tail -30 "$platform_log" >&2; exit 1
+  fi
+  health=$(curl -sS -m 3 -o "$work/health.json" -w '%{http_code}' http://localhost:5105/health 2>/dev/null || true)
+  [ "$health" = 200 ] && break
+  sleep 1
+done
+case "$health" in
+  200) echo "==> platform healthy" >&2 ;;
+  503) echo "==> WARNING: the gateway reports unhealthy parts, measuring what works: $(cat "$work/health.json")" >&2 ;;
+  *) echo "the gateway did not answer within 5 minutes" >&2; tail -30 "$platform_log" >&2; exit 1 ;;
+esac
+
+# The PostgreSQL password is the AppHost's persisted parameter (user-secrets); it reaches the bench by environment only.
+pg_password=$(dotnet user-secrets list --project SaasPlatform.AppHost 2>/dev/null | sed -n 's/^Parameters:postgres-password = //p')
+[ -n "$pg_password" ] || { echo "no Parameters:postgres-password in the AppHost's user-secrets" >&2; exit 1; }
+
+status=0
+BENCH_POSTGRES="Host=127.0.0.1;Port=5432;Username=postgres;Password=$pg_password" BENCH_RUN_ID="$run_id" \
+  dotnet bench/SaasPlatform.Bench/bin/Release/net10.0/SaasPlatform.Bench.dll \
+  --gateway http://localhost:5105 --identity http://localhost:5101 --tenancy http://localhost:5102 \
+  --documents http://localhost:5103 --s3 "http://127.0.0.1:$s3_port" --log "$work/bench.log" "$@" || status=$?
+echo "(details: $work/bench.log; platform log: $platform_log)" >&2
+exit $status
