@@ -14,7 +14,9 @@ internal static class ContainerServers
             .WithEnvironment("KAFKA_PROCESS_ROLES", "broker,controller")
             .WithEnvironment("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093")
             .WithEnvironment("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093,INTERNAL://:29092")
-            .WithEnvironment("KAFKA_ADVERTISED_LISTENERS", "PLAINTEXT://localhost:9092,INTERNAL://kafka:29092")
+            // Clients get the address they reached the broker by: localhost under Docker, the service name in a cluster.
+            .WithEnvironment(context => context.EnvironmentVariables["KAFKA_ADVERTISED_LISTENERS"] = ReferenceExpression.Create(
+                $"PLAINTEXT://{((KafkaServerResource)context.Resource!).PrimaryEndpoint.Property(EndpointProperty.HostAndPort)},INTERNAL://kafka:29092"))
             .WithEnvironment("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,INTERNAL:PLAINTEXT")
             .WithEnvironment("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER")
             .WithEnvironment("KAFKA_INTER_BROKER_LISTENER_NAME", "INTERNAL")
