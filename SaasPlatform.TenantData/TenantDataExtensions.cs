@@ -1,8 +1,10 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.TenantData.Access;
 using SaasPlatform.TenantData.Connections;
 
@@ -27,8 +29,10 @@ public static class TenantDataExtensions
             var options = sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value;
             var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(options.ServerConnectionStringName)
                 ?? throw new InvalidOperationException($"ConnectionStrings:{options.ServerConnectionStringName} (the PostgreSQL server of tenant databases) is not configured");
+            // Where the service publishes events (AddOutboxPublishing), tenant contexts signal their commits to it.
+            IInterceptor[] interceptors = sp.GetService<OutboxCommitInterceptor>() is { } outbox ? [outbox] : [];
             return new TenantDataSources(connectionString, options, sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<TenantDataSources>>());
+                sp.GetRequiredService<ILogger<TenantDataSources>>(), interceptors);
         });
 
         // One checker per process: its cache must be shared by every request.

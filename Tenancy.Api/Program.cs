@@ -1,13 +1,21 @@
+using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
+using Tenancy.Api.Commands;
 using Tenancy.Api.Data;
 using Tenancy.Api.Features.Internal;
 using Tenancy.Api.Features.Tenants;
 using Tenancy.Api.Identity;
 using Tenancy.Api.Provisioning;
 
+if (TenancyCommands.IsCommand(args))
+{
+    return await TenancyCommands.RunAsync(args);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddNpgsqlDbContext<TenancyDbContext>("tenancydb");
+builder.AddOutboxRelay<TenancyDbContext>();
 builder.AddTenantData();
 builder.AddPlatformAuthentication();
 
@@ -17,7 +25,10 @@ builder.Services.AddSingleton<TenantTemplate>();
 builder.Services.AddScoped<TenantProvisioner>();
 builder.Services.AddScoped<ProvisioningRecovery>();
 builder.Services.AddSingleton<StartupGate>();
-builder.Services.AddHealthChecks().AddCheck<StartupGate>("startup");
+builder.Services.AddSingleton<PendingTenantMigrationsCheck>();
+builder.Services.AddHealthChecks()
+    .AddCheck<StartupGate>("startup")
+    .AddCheck<PendingTenantMigrationsCheck>("tenant-migrations", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);
 builder.Services.AddHostedService<TenancyStartup>();
 
 var app = builder.Build();
@@ -29,4 +40,5 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 app.MapInternalEndpoints();
 app.MapTenantEndpoints();
-app.Run();
+await app.RunAsync();
+return 0;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -22,11 +23,14 @@ public sealed class TenantDataSources : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ITimer _sweeper;
+    private readonly IInterceptor[] _interceptors;
     private TaskCompletionSource _slotFreed = NewSignal();
     private bool _disposed;
 
-    public TenantDataSources(string serverConnectionString, TenantConnectionOptions options, TimeProvider time, ILogger<TenantDataSources>? logger = null)
+    public TenantDataSources(string serverConnectionString, TenantConnectionOptions options, TimeProvider time, ILogger<TenantDataSources>? logger = null,
+        IEnumerable<IInterceptor>? interceptors = null)
     {
+        _interceptors = interceptors?.ToArray() ?? [];
         ArgumentException.ThrowIfNullOrWhiteSpace(serverConnectionString);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxOpenDataSources, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPoolSizePerTenant, 1);
@@ -142,6 +146,7 @@ public sealed class TenantDataSources : IDisposable
             // A connection (not the data source) keeps EF's internal service provider shared by all tenants.
             var options = new DbContextOptionsBuilder<TenantDbContext>()
                 .UseNpgsql(lease.DataSource.CreateConnection(), contextOwnsConnection: true)
+                .AddInterceptors(_interceptors)
                 .Options;
             var context = new TenantDbContext(options, _time);
             context.HoldLease(lease);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.Messaging.Outbox;
 
 namespace SaasPlatform.TenantData.Schema;
 
@@ -66,6 +67,8 @@ public class TenantDbContext : DbContext
             document.HasIndex(d => d.CreatedAt).HasDatabaseName("ix_documents_created_at");
         });
 
+        // Events about tenant data (document.uploaded, ...) commit with the change in the tenant's own database.
+        modelBuilder.AddOutbox();
         SnakeCaseNames.Apply(modelBuilder);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.TenantData.Access;
 using SaasPlatform.TenantData.Schema;
 
@@ -38,6 +39,7 @@ public sealed class TenancyDbContext(DbContextOptions<TenancyDbContext> options)
             membership.HasIndex(m => m.Role).HasDatabaseName("ix_user_tenant_associations_role");
         });
 
+        modelBuilder.AddOutbox();
         SnakeCaseNames.Apply(modelBuilder);
     }
 }

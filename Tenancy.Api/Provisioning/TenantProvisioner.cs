@@ -1,3 +1,6 @@
+using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.Messaging.Audit;
+using SaasPlatform.Messaging;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -79,7 +82,11 @@ public sealed class TenantProvisioner(
                         tenant.Status = TenantStatus.Active;
                         tenant.SchemaVersion = template.SchemaVersion;
                         tenant.UpdatedAt = time.GetUtcNow();
-                        // TODO(outbox): enqueue tenant.created here once SaasPlatform.Messaging's outbox is available.
+                        // The event commits with the activation: it is published if and only if the tenant exists.
+                        db.EnqueueEvent(Topics.TenantCreated, tenant.Id, creatorId,
+                            new { tenant_name = tenant.Name, database_name = tenant.DatabaseName, created_by = creatorId }, time);
+                        db.EnqueueAudit(tenant.Id, creatorId, AuditActions.TenantCreated, "tenant", tenant.Id.ToString(),
+                            new { name = tenant.Name, database_name = tenant.DatabaseName }, time);
                         await db.SaveChangesAsync(cancellationToken);
                         logger.LogInformation("Provisioned tenant {TenantId} with database {Database}", tenant.Id, tenant.DatabaseName);
                         return tenant;
@@ -115,7 +122,20 @@ public sealed class TenantProvisioner(
         await AdvisoryLocks.LockAsync(connection, AdvisoryLocks.TemplateKey, cancellationToken);
         try
         {
-            await TenantServer.CreateDatabaseAsync(connection, database, template.DatabaseName, cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await TenantServer.CreateDatabaseAsync(connection, database, template.DatabaseName, cancellationToken);
+                    return;
+                }
+                catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 20)
+                {
+                    // Someone is connected to the template (an operator's psql, a stray tool): wait a little.
+                    logger.LogWarning("Template {Template} is in use; retrying ({Attempt})", template.DatabaseName, attempt);
+                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken);
+                }
+            }
         }
         finally
         {

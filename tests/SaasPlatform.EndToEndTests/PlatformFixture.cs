@@ -24,7 +24,16 @@ public sealed class PlatformFixture : IAsyncLifetime
     public static readonly string[] TestSettings =
     [
         "gateway:RateLimits:Global:PermitLimit=100000",
+        // Lets the Tenancy tests make a provisioning fail (or crash) between creating the database and committing.
+        "tenancy-api:Provisioning:FaultInjection=true",
+        // Documents: a 150 MB upload must fit (gateway and service share the setting); orphans collected in seconds.
+        $"gateway:Uploads:MaxFileSizeBytes={UploadLimitBytes}",
+        $"documents-api:Uploads:MaxFileSizeBytes={UploadLimitBytes}",
+        "events-worker:Files:OrphanGracePeriod=00:00:03",
     ];
+
+    /// <summary>The upload limit of the test run (raised from the default 100 MiB).</summary>
+    public const long UploadLimitBytes = 160L * 1024 * 1024;
 
     private DistributedApplication? _app;
 
@@ -36,6 +45,12 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public string S3Directory { get; } = Directory.CreateTempSubdirectory("saasplatform-s3-").FullName;
 
+    /// <summary>
+    /// This run's own identitydb/tenancydb/eventsdb (dropped at the end): concurrent runs share the PostgreSQL server,
+    /// and with shared databases one run's outbox relay would publish another run's events to its own broker.
+    /// </summary>
+    public string DatabasePrefix { get; } = $"e2e_{Guid.NewGuid().ToString("N")[..8]}_";
+
     public async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SaasPlatform_AppHost>(
@@ -45,6 +60,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--DevServers:KafkaPort={KafkaPort}",
             $"--DevServers:S3Port={S3Port}",
             $"--DevServers:S3Directory={S3Directory}",
+            $"--DevServers:DatabasePrefix={DatabasePrefix}",
             .. TestSettings.Select(setting => $"--ServiceOverrides:{setting}"),
         ]);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -80,7 +96,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     {
         if (_app is not null)
         {
+            var server = await _app.GetConnectionStringAsync("postgres");
             await _app.DisposeAsync();
+            await DropRunDatabasesAsync(server);
         }
 
         try
@@ -90,6 +108,41 @@ public sealed class PlatformFixture : IAsyncLifetime
         catch (IOException)
         {
             // s3rver may still hold a file for a moment; the temp folder is cleaned by the OS later.
+        }
+    }
+
+    private async Task DropRunDatabasesAsync(string? serverConnectionString)
+    {
+        if (serverConnectionString is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(serverConnectionString);
+            await connection.OpenAsync();
+            var names = new List<string>();
+            await using (var list = new Npgsql.NpgsqlCommand("SELECT datname FROM pg_database WHERE starts_with(datname, @prefix)", connection))
+            {
+                list.Parameters.AddWithValue("prefix", DatabasePrefix);
+                await using var reader = await list.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    names.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var name in names)
+            {
+                // The prefix is ours ([a-z0-9_]), so the quoted name is safe.
+                await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+        }
+        catch (Npgsql.NpgsqlException)
+        {
+            // Best effort: a leftover run database is harmless, only disk.
         }
     }
 

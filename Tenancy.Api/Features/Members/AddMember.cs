@@ -1,3 +1,5 @@
+using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.Messaging.Audit;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -83,7 +85,7 @@ public static class AddMember
         db.Memberships.Add(membership);
         try
         {
-            // TODO(outbox): audit member.added once SaasPlatform.Messaging's outbox is available.
+            db.EnqueueAudit(tenantId, user.UserId(), AuditActions.MemberAdded, "user", targetId.ToString(), new { role = membership.Role.ToWire() }, time);
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })

@@ -1,3 +1,5 @@
+using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.Messaging.Audit;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -17,7 +19,7 @@ namespace Tenancy.Api.Features.Members;
 public static class RemoveMember
 {
     public static async Task<Results<Ok<SuccessEnvelope>, ApiError>> HandleAsync(
-        Guid tenantId, Guid userId, ClaimsPrincipal user, TenancyDbContext db, CancellationToken cancellationToken)
+        Guid tenantId, Guid userId, ClaimsPrincipal user, TenancyDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var (_, error) = await CallerMembership.RequireAsync(db, tenantId, user.UserId(), TenantRole.Admin, cancellationToken);
         if (error is not null)
@@ -47,7 +49,7 @@ public static class RemoveMember
             }
 
             db.Memberships.Remove(target);
-            // TODO(outbox): audit member.removed once SaasPlatform.Messaging's outbox is available.
+            db.EnqueueAudit(tenantId, user.UserId(), AuditActions.MemberRemoved, "user", userId.ToString(), new { role = target.Role.ToWire() }, time);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return ApiResults.Ok("User removed from tenant successfully");

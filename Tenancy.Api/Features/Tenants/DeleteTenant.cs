@@ -1,3 +1,6 @@
+using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.Messaging.Audit;
+using SaasPlatform.Messaging;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SaasPlatform.ServiceDefaults.Auth;
@@ -24,7 +27,8 @@ public static class DeleteTenant
         var tenant = found!.Tenant;
         tenant.IsActive = false;
         tenant.UpdatedAt = time.GetUtcNow();
-        // TODO(outbox): enqueue tenant.deleted {database_name, hard_delete: false} once the outbox is available.
+        db.EnqueueEvent(Topics.TenantDeleted, tenant.Id, user.UserId(), new { database_name = tenant.DatabaseName, hard_delete = false }, time);
+        db.EnqueueAudit(tenant.Id, user.UserId(), AuditActions.TenantDeleted, "tenant", tenant.Id.ToString(), time: time);
         await db.SaveChangesAsync(cancellationToken);
         return ApiResults.Ok("Tenant deleted successfully");
     }

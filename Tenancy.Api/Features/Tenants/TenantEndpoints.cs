@@ -8,8 +8,8 @@ public static class TenantEndpoints
     {
         var tenants = app.MapGroup("/api/tenants").WithTags("Tenants");
         tenants.MapGet("/health", TenantsHealth.Handle).AllowAnonymous();
-        tenants.MapGet("/", ListTenants.HandleAsync).RequireAuthorization();
-        tenants.MapPost("/", CreateTenant.HandleAsync).RequireAuthorization();
+        tenants.MapGet("", ListTenants.HandleAsync).RequireAuthorization();
+        tenants.MapPost("", CreateTenant.HandleAsync).RequireAuthorization();
         tenants.MapGet("/{tenantId:guid}", GetTenant.HandleAsync).RequireAuthorization();
         tenants.MapPut("/{tenantId:guid}", UpdateTenant.HandleAsync).RequireAuthorization();
         tenants.MapDelete("/{tenantId:guid}", DeleteTenant.HandleAsync).RequireAuthorization();

@@ -1,3 +1,5 @@
+using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.Messaging.Audit;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -47,7 +49,7 @@ public static class UpdateTenant
         {
             tenant.Name = name;
             tenant.UpdatedAt = time.GetUtcNow();
-            // TODO(outbox): audit tenant.updated once SaasPlatform.Messaging's outbox is available.
+            db.EnqueueAudit(tenant.Id, user.UserId(), AuditActions.TenantUpdated, "tenant", tenant.Id.ToString(), new { name }, time);
             await db.SaveChangesAsync(cancellationToken);
         }
 

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Net;
+using Aspire.Hosting.ApplicationModel;
+using SaasPlatform.EndToEndTests.Identity;
+using Xunit.Abstractions;
+
+namespace SaasPlatform.EndToEndTests.Tenancy;
+
+/// <summary>
+/// Tenant provisioning (D7): all or nothing, under failures, crashes and concurrency; and how fast it is.
+/// The fault-injection names only work because the test run enables <c>Provisioning:FaultInjection</c>.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class ProvisioningTests(PlatformFixture platform, ITestOutputHelper output)
+{
+    private readonly HttpClient _gateway = platform.CreateGatewayClient();
+
+    [Fact]
+    public async Task A_failure_after_creating_the_database_leaves_neither_database_nor_row()
+    {
+        var admin = await TenancyApi.UserAsync(_gateway, "admin");
+        var before = await FaultDatabasesAsync("fail");
+
+        using var response = await TenancyApi.CreateTenantAsync(_gateway, admin.AccessToken, "fault:fail-after-database");
+
+        var body = await AuthApi.AssertErrorAsync(response, HttpStatusCode.InternalServerError, "internal_error");
+        Assert.DoesNotContain("Injected", body.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await FaultDatabasesAsync("fail"));
+        Assert.Equal(0L, await TenancyApi.ScalarAsync<long>(platform, "tenancydb",
+            "SELECT count(*) FROM tenants WHERE name = 'fault:fail-after-database' AND created_by = @p0", admin.UserId));
+    }
+
+    [Fact]
+    public async Task A_crash_after_creating_the_database_is_undone_when_the_service_restarts()
+    {
+        var admin = await TenancyApi.UserAsync(_gateway, "admin");
+        var before = await FaultDatabasesAsync("crash");
+
+        try
+        {
+            using var response = await TenancyApi.CreateTenantAsync(_gateway, admin.AccessToken, "fault:crash-after-database");
+            Assert.True((int)response.StatusCode >= 500, $"expected the process to die, got {(int)response.StatusCode}");
+        }
+        catch (HttpRequestException)
+        {
+            // The connection died with the process: that is the point.
+        }
+
+        // The crash left a half-provisioned tenant: a row in 'provisioning' and its database.
+        Assert.Equal(1L, await TenancyApi.ScalarAsync<long>(platform, "tenancydb",
+            "SELECT count(*) FROM tenants WHERE name = 'fault:crash-after-database' AND created_by = @p0 AND status = 'provisioning'", admin.UserId));
+        Assert.Equal(before + 1, await FaultDatabasesAsync("crash"));
+        await RestartTenancyAsync();
+
+        Assert.Equal(0L, await TenancyApi.ScalarAsync<long>(platform, "tenancydb",
+            "SELECT count(*) FROM tenants WHERE name = 'fault:crash-after-database' AND created_by = @p0", admin.UserId));
+        Assert.Equal(before, await FaultDatabasesAsync("crash"));
+
+        // And the service works again.
+        await TenancyApi.NewTenantAsync(_gateway, admin.AccessToken);
+    }
+
+    [Fact]
+    public async Task Concurrent_creations_with_the_same_name_all_succeed_with_distinct_databases()
+    {
+        var admin = await TenancyApi.UserAsync(_gateway, "admin");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => TenancyApi.CreateTenantAsync(_gateway, admin.AccessToken, "Same Name")));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var databases = new List<string>();
+        foreach (var response in responses)
+        {
+            databases.Add((await response.JsonAsync()).GetProperty("data").GetProperty("database_name").GetString()!);
+            response.Dispose();
+        }
+
+        Assert.Equal(10, databases.Distinct().Count());
+        foreach (var database in databases)
+        {
+            Assert.True(await TenancyApi.DatabaseExistsAsync(platform, database));
+        }
+    }
+
+    [Fact]
+    public async Task Create_tenant_timing_against_a_bare_create_database()
+    {
+        var admin = await TenancyApi.UserAsync(_gateway, "admin");
+        const int calls = 20;
+
+        var api = new List<double>();
+        for (var i = 0; i < calls; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await TenancyApi.CreateTenantAsync(_gateway, admin.AccessToken, $"Timing {i}");
+            api.Add(watch.Elapsed.TotalMilliseconds);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        var bare = new List<double>();
+        for (var i = 0; i < calls; i++)
+        {
+            var name = $"bare_create_{Guid.NewGuid():N}"[..30];
+            var watch = Stopwatch.StartNew();
+            await TenancyApi.ExecuteAsync(platform, "postgres", $"CREATE DATABASE \"{name}\"");
+            bare.Add(watch.Elapsed.TotalMilliseconds);
+            await TenancyApi.ExecuteAsync(platform, "postgres", $"DROP DATABASE \"{name}\"");
+        }
+
+        output.WriteLine($"POST /api/tenants over {calls} calls: mean {api.Average():0.0} ms (min {api.Min():0.0}, max {api.Max():0.0})");
+        output.WriteLine($"bare CREATE DATABASE over {calls} calls (incl. connection): mean {bare.Average():0.0} ms (min {bare.Min():0.0}, max {bare.Max():0.0})");
+        Console.WriteLine($"TIMING POST /api/tenants mean {api.Average():0.0} ms; bare CREATE DATABASE mean {bare.Average():0.0} ms");
+        Assert.True(api.Average() < 2000, $"POST /api/tenants took {api.Average():0} ms on average");
+    }
+
+    private Task<long> FaultDatabasesAsync(string kind) =>
+        TenancyApi.ScalarAsync<long>(platform, "postgres",
+            "SELECT count(*) FROM pg_database WHERE datname LIKE @p0", $"tenant_fault_{kind}_after_database_%");
+
+    private async Task RestartTenancyAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        // The process is gone; the resource may still be shutting down in DCP. Start it again.
+        var result = await platform.App.ResourceCommands.ExecuteCommandAsync("tenancy-api", KnownResourceCommands.StartCommand, timeout.Token);
+        if (!result.Success)
+        {
+            result = await platform.App.ResourceCommands.ExecuteCommandAsync("tenancy-api", KnownResourceCommands.RestartCommand, timeout.Token);
+        }
+
+        Assert.True(result.Success, result.ErrorMessage);
+        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("tenancy-api", timeout.Token);
+    }
+}
