@@ -60,4 +60,5 @@ app.MapGroup("/api/users").MapGetMe().MapUpdateMe().MapUsersHealth().WithTags("U
 app.MapGroup("/internal").MapInternalUsers().MapRevocationFeed().ExcludeFromDescription();
 
 await app.MigrateIdentityDatabaseAsync();
+app.Services.GetRequiredService<PasswordHasher>().WarmUp();
 await app.RunAsync();

@@ -13,6 +13,7 @@ var jwtSigningKey = builder.AddJwtSigningKey();
 
 var identity = builder.AddProject<Projects.Identity_Api>("identity-api")
     .WithServiceOverrides()
+    .WithHttpHealthCheck("/health")   // healthy = identitydb migrated, revocations loaded (not merely "process started")
     .WithVaultSecrets()
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithReference(identityDb).WaitFor(identityDb)

@@ -19,6 +19,9 @@ public sealed class PasswordHasher
         _dummyHash = new Lazy<string>(() => Hash("dummy-password-for-timing-1"));
     }
 
+    /// <summary>Computes the dummy hash now (a quarter second of CPU), so the first login does not pay for it.</summary>
+    public void WarmUp() => _ = _dummyHash.Value;
+
     public async Task<string> HashAsync(string password, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);

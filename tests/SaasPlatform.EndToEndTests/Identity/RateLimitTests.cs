@@ -1,0 +1,64 @@
+using System.Net;
+using static SaasPlatform.EndToEndTests.Identity.AuthApi;
+
+namespace SaasPlatform.EndToEndTests.Identity;
+
+[Collection(PlatformCollection.Name)]
+public sealed class RateLimitTests(PlatformFixture platform)
+{
+    [Fact]
+    public async Task A_burst_of_wrong_passwords_on_one_account_is_answered_429_with_retry_after()
+    {
+        var email = UniqueEmail("burst");
+        using (var setup = platform.CreateGatewayClient())
+        {
+            await RegisterAsync(setup, email);
+        }
+
+        // Each attempt from a different client address: the per-email limit (10 a minute) still applies.
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? limited = null;
+        for (var i = 0; i < 12 && limited is null; i++)
+        {
+            using var client = platform.CreateGatewayClient();
+            var response = await LoginAsync(client, email, "WrongPass1");
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                limited = response;
+            }
+        }
+
+        Assert.NotNull(limited);
+        Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.Unauthorized));
+        await AssertErrorAsync(limited, HttpStatusCode.TooManyRequests, "rate_limited");
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        // The right password is refused too while the window lasts: that is what stops guessing.
+        using var late = platform.CreateGatewayClient();
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await LoginAsync(late, email)).StatusCode);
+    }
+
+    /// <summary>
+    /// Identity's own per-address limit (30 logins a minute), seen directly: the gateway is bypassed and the
+    /// address comes from X-Forwarded-For, which Identity honours only from a trusted proxy (loopback here).
+    /// </summary>
+    [Fact]
+    public async Task Logins_from_one_address_are_limited_whatever_the_email()
+    {
+        using var identity = platform.CreateDirectClient("identity-api");
+        identity.DefaultRequestHeaders.Add("X-Forwarded-For", $"198.51.100.{Random.Shared.Next(1, 255)}");
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 31; i++)
+        {
+            statuses.Add((await LoginAsync(identity, UniqueEmail("addr"), "WrongPass1")).StatusCode);
+        }
+
+        Assert.Equal(30, statuses.Count(s => s == HttpStatusCode.Unauthorized));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        // Another address is not affected.
+        using var other = platform.CreateDirectClient("identity-api");
+        other.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.0");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await LoginAsync(other, UniqueEmail("addr"), "WrongPass1")).StatusCode);
+    }
+}
