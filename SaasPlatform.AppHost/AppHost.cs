@@ -39,13 +39,15 @@ var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
     .WithReference(identity).WaitFor(identity)
     .WithReference(tenancy).WaitFor(tenancy);
 
-builder.AddProject<Projects.Events_Worker>("events-worker")
+var events = builder.AddProject<Projects.Events_Worker>("events-worker")
     .WithServiceOverrides()
+    .WithHttpHealthCheck("/health")   // healthy = eventsdb migrated, token keys loaded (not merely "process started")
     .WithVaultSecrets()
     .WithReference(eventsDb).WaitFor(eventsDb)
     .WithReference(infra.Postgres)
     .WithReference(infra.Storage).WaitFor(infra.Storage)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
+    .WithReference(identity).WaitFor(identity)   // token keys and revocations for the audit endpoint
     .WithReference(tenancy).WaitFor(tenancy);
 
 // The only public entry point.
@@ -54,6 +56,7 @@ builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(identity).WaitFor(identity)
     .WithReference(tenancy).WaitFor(tenancy)
     .WithReference(documents).WaitFor(documents)
+    .WithReference(events).WaitFor(events)
     .WithExternalHttpEndpoints();
 
 builder.Build().Run();

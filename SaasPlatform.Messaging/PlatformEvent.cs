@@ -120,7 +120,7 @@ public sealed record PlatformEvent
 
     public static PlatformEvent Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
 
-    public static bool TryParse(ReadOnlySpan<byte> utf8Json, out PlatformEvent? platformEvent)
+    public static bool TryParse(ReadOnlySpan<byte> utf8Json, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PlatformEvent? platformEvent)
     {
         try
         {

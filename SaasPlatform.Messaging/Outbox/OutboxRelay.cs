@@ -131,6 +131,7 @@ internal sealed class OutboxRelay<TDbContext>(
                 }
 
                 failures = 0;
+                logger.LogInformation("Outbox relay listening for commits to {Database}", database);
                 // Rows committed while we were not listening are picked up by this extra wake-up.
                 signal.Notify(database);
                 while (!stoppingToken.IsCancellationRequested)

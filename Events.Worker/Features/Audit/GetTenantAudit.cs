@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Events.Worker.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using SaasPlatform.ServiceDefaults.Auth;
+using SaasPlatform.ServiceDefaults.Http;
+using SaasPlatform.TenantData.Access;
+
+namespace Events.Worker.Features.Audit;
+
+/// <summary><c>GET /api/tenants/{tenantId}/audit?page=&amp;per_page=</c>: a tenant's audit log, newest first, admins only (D17).</summary>
+internal static class GetTenantAudit
+{
+    public static RouteGroupBuilder MapGetTenantAudit(this RouteGroupBuilder group)
+    {
+        group.MapGet("/{tenantId}/audit", HandleAsync)
+            .RequireAuthorization()
+            .WithName("GetTenantAudit")
+            .WithSummary("A tenant's audit log, newest first (admin)");
+        return group;
+    }
+
+    private static async Task<Results<Ok<SuccessEnvelope<AuditPage>>, ApiError>> HandleAsync(
+        string tenantId, string? page, [FromQuery(Name = "per_page")] string? perPage, HttpContext http,
+        TenantAccessChecker access, EventsDbContext db, CancellationToken cancellationToken)
+    {
+        var membership = await access.RequireAsync(tenantId, http.User.UserId(), TenantRole.Admin, cancellationToken);
+        if (membership.Failed(out var denied))
+        {
+            return denied;
+        }
+
+        if (!Paging.TryParse(page, perPage, out var paging, out var invalid))
+        {
+            return invalid;
+        }
+
+        var id = membership.TenantId;
+        var query = db.AuditRecords.AsNoTracking().Where(a => a.TenantId == id);
+        var total = await query.CountAsync(cancellationToken);
+        var records = await query
+            .OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id)
+            .Skip((paging.Page - 1) * paging.PerPage).Take(paging.PerPage)
+            .ToListAsync(cancellationToken);
+
+        var items = records.Select(a => new AuditEntry(a.Id, a.TenantId, a.UserId, a.Action, a.ResourceType, a.ResourceId,
+            a.Details?.RootElement.Clone(), a.OccurredAt, a.RecordedAt)).ToList();
+        var pages = (int)Math.Ceiling(total / (double)paging.PerPage);
+        return ApiResults.Ok("Audit log retrieved successfully",
+            new AuditPage(items, new Pagination(paging.Page, paging.PerPage, total, pages)));
+    }
+
+    internal sealed record AuditPage(IReadOnlyList<AuditEntry> AuditLogs, Pagination Pagination);
+
+    internal sealed record Pagination(int Page, int PerPage, int Total, int Pages);
+
+    internal sealed record AuditEntry(
+        Guid Id,
+        Guid? TenantId,
+        Guid? UserId,
+        string Action,
+        string? ResourceType,
+        string? ResourceId,
+        JsonElement? Details,
+        [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset Timestamp,
+        [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset RecordedAt);
+}

@@ -1,0 +1,34 @@
+using Events.Worker.Consuming;
+using SaasPlatform.Messaging;
+using SaasPlatform.Messaging.Handling;
+using SaasPlatform.TenantData.Connections;
+
+namespace Events.Worker.Features.Tenants;
+
+/// <summary>
+/// <c>tenant.deleted</c>: makes this process forget the tenant. Access answers are never cached for long
+/// (<c>TenantData:Access:CacheDuration</c>, 750 ms): every service's <c>TenantAccessChecker</c> asks Tenancy.Api
+/// again within that bound and then gets 404, so no cache needs a push and a deleted tenant is refused everywhere
+/// within about a second of the deletion, whether or not this event has been handled yet. What does outlive that
+/// bound is an open connection pool to the tenant's database, which is closed here (for a hard delete it would
+/// also block DROP DATABASE).
+/// </summary>
+internal sealed class ForgetDeletedTenant(TenantDataSources tenantDatabases, HandlingReport report, ILogger<ForgetDeletedTenant> logger)
+    : IEventHandler
+{
+    public IReadOnlyCollection<string> Topics { get; } = [SaasPlatform.Messaging.Topics.TenantDeleted];
+
+    public Task HandleAsync(PlatformEvent platformEvent, CancellationToken cancellationToken)
+    {
+        var data = platformEvent.DataAs<TenantEventData>();
+        if (TenantDatabaseName.IsValid(data?.DatabaseName))
+        {
+            tenantDatabases.Evict(data!.DatabaseName!);
+        }
+
+        report.Detail = $"forgotten: pool of {data?.DatabaseName ?? "(no database_name)"} closed; access caches expire within their TTL";
+        logger.LogInformation("Tenant {TenantId} deleted (hard: {HardDelete}); closed its connection pool {Database}",
+            platformEvent.TenantId, data?.HardDelete ?? false, data?.DatabaseName);
+        return Task.CompletedTask;
+    }
+}
