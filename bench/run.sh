@@ -99,6 +99,14 @@ esac
 pg_password=$(dotnet user-secrets list --project SaasPlatform.AppHost 2>/dev/null | sed -n 's/^Parameters:postgres-password = //p')
 [ -n "$pg_password" ] || { echo "no Parameters:postgres-password in the AppHost's user-secrets" >&2; exit 1; }
 
+# BENCH_HOLD_MINUTES=N: keep the platform up for N minutes (at most 120) instead of benchmarking, for profiling by
+# hand (the services carry Bench__RunId=<run id> in their environment); Ctrl+C stops it earlier.
+if [ -n "${BENCH_HOLD_MINUTES:-}" ]; then
+  echo "==> holding the platform for ${BENCH_HOLD_MINUTES} min; run id $run_id; S3 on $s3_port" >&2
+  sleep $(( (BENCH_HOLD_MINUTES > 120 ? 120 : BENCH_HOLD_MINUTES) * 60 ))
+  exit 0
+fi
+
 status=0
 BENCH_POSTGRES="Host=127.0.0.1;Port=5432;Username=postgres;Password=$pg_password" BENCH_RUN_ID="$run_id" \
   dotnet bench/SaasPlatform.Bench/bin/Release/net10.0/SaasPlatform.Bench.dll \

@@ -63,6 +63,7 @@ public static class ProcessMemory
     /// <summary>Samples VmRSS every few milliseconds until disposed; <see cref="Peak"/> is the highest seen.</summary>
     public sealed class Sampler : IAsyncDisposable
     {
+        // Not disposed: it owns no timer, and the sampling loop may still observe it while stopping.
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _loop;
 
@@ -100,11 +101,15 @@ public static class ProcessMemory
 
         public int Samples { get; private set; }
 
+        /// <summary>Stops sampling; safe to call more than once.</summary>
         public async ValueTask DisposeAsync()
         {
-            await _stop.CancelAsync();
+            if (!_stop.IsCancellationRequested)
+            {
+                await _stop.CancelAsync();
+            }
+
             await _loop;
-            _stop.Dispose();
         }
     }
 }
