@@ -183,6 +183,19 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task A_deleted_user_cannot_refresh_and_its_tokens_are_refused()
+    {
+        using var client = platform.CreateGatewayClient();
+        var session = await NewSessionAsync(client);
+
+        await IdentityDatabase.ExecuteAsync(platform, "DELETE FROM users WHERE id = @id", ("id", session.UserId));
+
+        await AssertErrorAsync(await RefreshAsync(client, session.RefreshToken), HttpStatusCode.NotFound, "user_not_found");
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithinAsync(PropagationBound, HttpStatusCode.Unauthorized,
+            () => SendAsync(client, HttpMethod.Get, "/api/tenants", session.AccessToken)));
+    }
+
+    [Fact]
     public async Task The_internal_deactivate_endpoint_revokes_like_sql_does()
     {
         using var client = platform.CreateGatewayClient();
