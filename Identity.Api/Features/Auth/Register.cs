@@ -85,5 +85,5 @@ public static class Register
     }
 
     private static ApiError EmailExists() =>
-        ApiError.Conflict("A user with this email already exists", SaasPlatform.ServiceDefaults.Http.ErrorCodes.EmailExists);
+        ApiError.Conflict("A user with this email already exists", ErrorCodes.EmailExists);
 }
