@@ -21,6 +21,7 @@ var identity = builder.AddProject<Projects.Identity_Api>("identity-api")
 
 var tenancy = builder.AddProject<Projects.Tenancy_Api>("tenancy-api")
     .WithServiceOverrides()
+    .WithHttpHealthCheck("/health")   // healthy = tenancydb and the tenant template migrated
     .WithVaultSecrets()
     .WithReference(tenancyDb).WaitFor(tenancyDb)
     .WithReference(infra.Postgres)               // tenant databases are created on this server
@@ -58,5 +59,24 @@ builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(documents).WaitFor(documents)
     .WithReference(events).WaitFor(events)
     .WithExternalHttpEndpoints();
+
+// Development convenience: with ADMIN_EMAIL (and ADMIN_PASSWORD, TEST_TENANT_NAME) configured, Tenancy.Api's `init`
+// command creates that admin user and a test tenant once the services are up (idempotent).
+if (builder.ExecutionContext.IsRunMode && builder.Configuration["ADMIN_EMAIL"] is { Length: > 0 } adminEmail)
+{
+    var init = builder.AddProject<Projects.Tenancy_Api>("init")
+        .WithArgs("init")
+        .WithEnvironment("ADMIN_EMAIL", adminEmail)
+        .WithReference(tenancyDb).WithReference(infra.Postgres).WithReference(identity)
+        .WaitFor(identity).WaitFor(tenancy)
+        .ExcludeFromManifest();
+    foreach (var name in new[] { "ADMIN_PASSWORD", "ADMIN_FIRST_NAME", "ADMIN_LAST_NAME", "TEST_TENANT_NAME" })
+    {
+        if (builder.Configuration[name] is { Length: > 0 } value)
+        {
+            init.WithEnvironment(name, value);
+        }
+    }
+}
 
 builder.Build().Run();

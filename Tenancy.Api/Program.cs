@@ -21,6 +21,7 @@ builder.AddPlatformAuthentication();
 
 builder.Services.Configure<ProvisioningOptions>(builder.Configuration.GetSection(ProvisioningOptions.SectionName));
 builder.Services.AddHttpClient<IdentityUsers>(http => http.BaseAddress = new Uri("http://identity-api"));
+builder.Services.AddSingleton<ServerAdmin>();
 builder.Services.AddSingleton<TenantTemplate>();
 builder.Services.AddScoped<TenantProvisioner>();
 builder.Services.AddScoped<ProvisioningRecovery>();

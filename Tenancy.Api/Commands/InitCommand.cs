@@ -40,7 +40,7 @@ public sealed class InitCommand(
 
         // Same start-up steps as the service, so init works even before the service ever ran.
         await db.Database.MigrateAsync(cancellationToken);
-        await template.EnsureCurrentAsync(db, cancellationToken);
+        await template.EnsureCurrentAsync(cancellationToken);
 
         var existing = await db.Memberships.AsNoTracking()
             .Where(m => m.UserId == admin.Id && m.Tenant!.Name == tenantName && m.Tenant.IsActive && m.Tenant.Status == TenantStatus.Active)

@@ -8,7 +8,7 @@ namespace Tenancy.Api.Provisioning;
 /// dead process (the lock dies with its session), so its database is dropped and the row deleted. A provisioning still
 /// in progress elsewhere holds its lock and is left alone.
 /// </summary>
-public sealed class ProvisioningRecovery(TenancyDbContext db, ILogger<ProvisioningRecovery> logger)
+public sealed class ProvisioningRecovery(TenancyDbContext db, ServerAdmin server, ILogger<ProvisioningRecovery> logger)
 {
     public async Task<int> RecoverAsync(CancellationToken cancellationToken)
     {
@@ -43,7 +43,11 @@ public sealed class ProvisioningRecovery(TenancyDbContext db, ILogger<Provisioni
                         continue;
                     }
 
-                    await TenantServer.DropDatabaseAsync(connection, tenant.DatabaseName, cancellationToken);
+                    await using (var admin = await server.OpenAsync(cancellationToken))
+                    {
+                        await TenantServer.DropDatabaseAsync(admin, tenant.DatabaseName, cancellationToken);
+                    }
+
                     await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteDeleteAsync(cancellationToken);
                     undone++;
                     logger.LogWarning("Undid interrupted provisioning of tenant {TenantId} (database {Database})", tenant.Id, tenant.DatabaseName);

@@ -24,7 +24,7 @@ public sealed class TenancyStartup(
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TenancyDbContext>();
                 await db.Database.MigrateAsync(stoppingToken);
-                await scope.ServiceProvider.GetRequiredService<TenantTemplate>().EnsureCurrentAsync(db, stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<TenantTemplate>().EnsureCurrentAsync(stoppingToken);
                 await scope.ServiceProvider.GetRequiredService<ProvisioningRecovery>().RecoverAsync(stoppingToken);
                 gate.Open();
                 logger.LogInformation("Tenancy start-up complete");

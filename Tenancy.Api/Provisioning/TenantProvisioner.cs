@@ -25,6 +25,7 @@ namespace Tenancy.Api.Provisioning;
 public sealed class TenantProvisioner(
     TenancyDbContext db,
     TenantTemplate template,
+    ServerAdmin server,
     TimeProvider time,
     IOptions<ProvisioningOptions> options,
     ILogger<TenantProvisioner> logger)
@@ -76,7 +77,7 @@ public sealed class TenantProvisioner(
 
                     try
                     {
-                        await CreateDatabaseAsync(connection, tenant.DatabaseName, cancellationToken);
+                        await CreateDatabaseAsync(tenant.DatabaseName, cancellationToken);
                         InjectFault(name);
 
                         tenant.Status = TenantStatus.Active;
@@ -101,7 +102,7 @@ public sealed class TenantProvisioner(
                     {
                         logger.LogError(ex, "Provisioning tenant {TenantId} failed; undoing", tenant.Id);
                         var ours = ex is not PostgresException { SqlState: PostgresErrorCodes.DuplicateDatabase };
-                        await UndoAsync(connection, tenant, dropDatabase: ours);
+                        await UndoAsync(tenant, dropDatabase: ours);
                         throw;
                     }
                 }
@@ -117,8 +118,9 @@ public sealed class TenantProvisioner(
         }
     }
 
-    private async Task CreateDatabaseAsync(System.Data.Common.DbConnection connection, string database, CancellationToken cancellationToken)
+    private async Task CreateDatabaseAsync(string database, CancellationToken cancellationToken)
     {
+        await using var connection = await server.OpenAsync(cancellationToken);
         await AdvisoryLocks.LockAsync(connection, AdvisoryLocks.TemplateKey, cancellationToken);
         try
         {
@@ -144,12 +146,13 @@ public sealed class TenantProvisioner(
     }
 
     /// <summary>Drops the database and deletes the row; if that fails too, recovery finishes it later.</summary>
-    private async Task UndoAsync(System.Data.Common.DbConnection connection, Tenant tenant, bool dropDatabase)
+    private async Task UndoAsync(Tenant tenant, bool dropDatabase)
     {
         try
         {
             if (dropDatabase)
             {
+                await using var connection = await server.OpenAsync(CancellationToken.None);
                 await TenantServer.DropDatabaseAsync(connection, tenant.DatabaseName, CancellationToken.None);
             }
 

@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SaasPlatform.TenantData.Connections;
 using SaasPlatform.TenantData.Schema;
-using Tenancy.Api.Data;
 
 namespace Tenancy.Api.Provisioning;
 
@@ -11,7 +10,7 @@ namespace Tenancy.Api.Provisioning;
 /// current tenant schema first (before any tenant), through an unpooled connection: <c>CREATE DATABASE ... TEMPLATE</c>
 /// refuses to copy a database someone is connected to.
 /// </summary>
-public sealed class TenantTemplate(TenantDataSources dataSources, IOptions<ProvisioningOptions> options, ILogger<TenantTemplate> logger)
+public sealed class TenantTemplate(TenantDataSources dataSources, ServerAdmin server, IOptions<ProvisioningOptions> options, ILogger<TenantTemplate> logger)
 {
     private static readonly Lazy<string> LatestCodeMigration = new(() =>
     {
@@ -27,41 +26,33 @@ public sealed class TenantTemplate(TenantDataSources dataSources, IOptions<Provi
     /// <summary>The newest migration applied to the template, known once <see cref="EnsureCurrentAsync"/> has run.</summary>
     public string? SchemaVersion { get; private set; }
 
-    public async Task EnsureCurrentAsync(TenancyDbContext db, CancellationToken cancellationToken)
+    public async Task EnsureCurrentAsync(CancellationToken cancellationToken)
     {
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await server.OpenAsync(cancellationToken);
+        await AdvisoryLocks.LockAsync(connection, AdvisoryLocks.TemplateKey, cancellationToken);
         try
         {
-            await AdvisoryLocks.LockAsync(connection, AdvisoryLocks.TemplateKey, cancellationToken);
-            try
+            if (!await TenantServer.DatabaseExistsAsync(connection, DatabaseName, cancellationToken))
             {
-                if (!await TenantServer.DatabaseExistsAsync(connection, DatabaseName, cancellationToken))
-                {
-                    logger.LogInformation("Creating tenant template database {Template}", DatabaseName);
-                    await TenantServer.CreateDatabaseAsync(connection, DatabaseName, template: null, cancellationToken);
-                }
-
-                await using var template = new TenantDbContext(new DbContextOptionsBuilder<TenantDbContext>()
-                    .UseNpgsql(dataSources.BuildConnectionString(DatabaseName, pooling: false)).Options);
-                var pending = (await template.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-                if (pending.Count > 0)
-                {
-                    logger.LogInformation("Migrating tenant template {Template}: {Migrations}", DatabaseName, pending);
-                    await template.Database.MigrateAsync(cancellationToken);
-                }
-
-                SchemaVersion = (await template.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault();
-                logger.LogInformation("Tenant template {Template} is at {Version}", DatabaseName, SchemaVersion);
+                logger.LogInformation("Creating tenant template database {Template}", DatabaseName);
+                await TenantServer.CreateDatabaseAsync(connection, DatabaseName, template: null, cancellationToken);
             }
-            finally
+
+            await using var template = new TenantDbContext(new DbContextOptionsBuilder<TenantDbContext>()
+                .UseNpgsql(dataSources.BuildConnectionString(DatabaseName, pooling: false)).Options);
+            var pending = (await template.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
             {
-                await AdvisoryLocks.UnlockAsync(connection, AdvisoryLocks.TemplateKey);
+                logger.LogInformation("Migrating tenant template {Template}: {Migrations}", DatabaseName, pending);
+                await template.Database.MigrateAsync(cancellationToken);
             }
+
+            SchemaVersion = (await template.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault();
+            logger.LogInformation("Tenant template {Template} is at {Version}", DatabaseName, SchemaVersion);
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
+            await AdvisoryLocks.UnlockAsync(connection, AdvisoryLocks.TemplateKey);
         }
     }
 }

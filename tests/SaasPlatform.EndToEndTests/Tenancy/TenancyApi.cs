@@ -68,11 +68,20 @@ internal static class TenancyApi
     }
 
     /// <summary>A connection string for a database on the platform's PostgreSQL server (for checks of internals).</summary>
+    /// <remarks><c>tenancydb</c> means this run's tenancy database (each run has its own, see the fixture).</remarks>
     public static async Task<string> DatabaseAsync(PlatformFixture platform, string database)
     {
+        if (database == TenancyDb)
+        {
+            var own = await platform.GetConnectionStringAsync(TenancyDb) ?? throw new InvalidOperationException("no tenancydb");
+            return new NpgsqlConnectionStringBuilder(own) { Pooling = false }.ConnectionString;
+        }
+
         var server = await platform.GetConnectionStringAsync("postgres") ?? throw new InvalidOperationException("no postgres");
         return new NpgsqlConnectionStringBuilder(server) { Database = database, Pooling = false }.ConnectionString;
     }
+
+    public const string TenancyDb = "tenancydb";
 
     public static async Task<T?> ScalarAsync<T>(PlatformFixture platform, string database, string sql, params object[] parameters)
     {
