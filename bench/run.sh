@@ -53,6 +53,16 @@ stop_platform() {
 }
 trap stop_platform EXIT
 
+# BENCH_FROM_HEAD=1: benchmark the last commit (exported to the scratch folder) rather than the working tree, which
+# other people may be editing.
+if [ -n "${BENCH_FROM_HEAD:-}" ]; then
+  mkdir -p "$work/src"
+  git archive HEAD | tar -x -C "$work/src"
+  [ -d "$root/eng/s3rver/node_modules" ] && ln -s "$root/eng/s3rver/node_modules" "$work/src/eng/s3rver/node_modules"
+  echo "==> benchmarking $(git rev-parse --short HEAD) from $work/src" >&2
+  cd "$work/src"
+fi
+
 echo "==> building (Release)" >&2
 dotnet build SaasPlatform.AppHost -c Release -v q -nologo >"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; exit 1; }
 dotnet build bench/SaasPlatform.Bench -c Release -v q -nologo >>"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; exit 1; }
