@@ -156,11 +156,18 @@ public sealed partial class ObjectStorage : IDisposable
     {
         try
         {
+            // The size first: s3rver answers a range past the end of a short object with a body that ends early.
+            var size = (await _client.GetObjectMetadataAsync(Bucket, key, cancellationToken)).ContentLength;
+            if (size == 0)
+            {
+                return [];
+            }
+
             using var response = await _client.GetObjectAsync(new GetObjectRequest
             {
                 BucketName = Bucket,
                 Key = key,
-                ByteRange = new ByteRange(0, count - 1),
+                ByteRange = new ByteRange(0, Math.Min(count, size) - 1),
             }, cancellationToken);
             using var buffer = new MemoryStream(count);
             await response.ResponseStream.CopyToAsync(buffer, cancellationToken);

@@ -22,7 +22,19 @@ internal sealed class StreamUpload : IAsyncDisposable
     public long Length { get; }
 
     /// <summary>The whole content, when it fitted in one part (nothing was written to storage).</summary>
-    public ReadOnlyMemory<byte>? InMemory => _buffer is null ? null : _buffer.AsMemory(0, (int)Length);
+    public ReadOnlyMemory<byte>? InMemory
+    {
+        get
+        {
+            // Not a conditional expression: null would become an empty Memory (byte[] converts implicitly).
+            if (_buffer is null)
+            {
+                return null;
+            }
+
+            return new ReadOnlyMemory<byte>(_buffer, 0, (int)Length);
+        }
+    }
 
     /// <summary>The key the content was written to, when it did not fit in one part.</summary>
     public string? MultipartKey { get; }
