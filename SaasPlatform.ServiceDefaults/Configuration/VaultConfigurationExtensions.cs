@@ -47,8 +47,8 @@ internal sealed class VaultConfigurationLifetime(VaultConfigurationSource source
         if (provider.StartupError is { } error && provider.LastRead is null)
         {
             logger.LogWarning(error,
-                "Vault {Vault} could not be read at start-up; continuing on the other configuration sources (Vault:Optional=true) and trying again every {RefreshInterval}",
-                provider.Description, source.Options.RefreshInterval);
+                "Vault {Vault} could not be read at start-up; continuing on the other configuration sources (Vault:Optional=true) and trying again every {RetryInterval}",
+                provider.Description, provider.RetryInterval);
         }
         else
         {

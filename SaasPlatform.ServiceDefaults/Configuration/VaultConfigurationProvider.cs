@@ -29,7 +29,7 @@ public sealed class VaultConfigurationProvider : ConfigurationProvider, IDisposa
     private readonly VaultClient _client;
     private ITimer? _timer;
     private int _refreshing;
-    private bool _failing;
+    private volatile bool _failing;
 
     public VaultConfigurationProvider(VaultOptions options, TimeProvider timeProvider)
     {
@@ -48,6 +48,9 @@ public sealed class VaultConfigurationProvider : ConfigurationProvider, IDisposa
     public DateTimeOffset? LastRead { get; private set; }
 
     public int KeyCount => Data.Count;
+
+    /// <summary>While Vault cannot be read, it is tried again sooner than the refresh interval (at most every 30 s).</summary>
+    public TimeSpan RetryInterval => _options.RefreshInterval < TimeSpan.FromSeconds(30) ? _options.RefreshInterval : TimeSpan.FromSeconds(30);
 
     public string Description => $"{_options.Address} ({string.Join(", ", _options.Paths.Select(p => $"{_options.Mount}/{p}"))})";
 
@@ -79,7 +82,8 @@ public sealed class VaultConfigurationProvider : ConfigurationProvider, IDisposa
             { StatusCode = ex.StatusCode };
         }
 
-        _timer = _time.CreateTimer(_ => _ = RefreshInBackgroundAsync(), null, _options.RefreshInterval, _options.RefreshInterval);
+        var interval = _failing ? RetryInterval : _options.RefreshInterval;
+        _timer = _time.CreateTimer(_ => _ = RefreshInBackgroundAsync(), null, interval, interval);
     }
 
     /// <summary>Reads Vault now; true when the values changed (and the reload token fired).</summary>
@@ -97,6 +101,7 @@ public sealed class VaultConfigurationProvider : ConfigurationProvider, IDisposa
             if (_failing)
             {
                 _failing = false;
+                _timer?.Change(_options.RefreshInterval, _options.RefreshInterval);
                 Logger.LogInformation("Vault {Vault} can be read again", Description);
             }
 
@@ -112,7 +117,12 @@ public sealed class VaultConfigurationProvider : ConfigurationProvider, IDisposa
         }
         catch (VaultException ex)
         {
-            _failing = true;
+            if (!_failing)
+            {
+                _failing = true;
+                _timer?.Change(RetryInterval, RetryInterval);
+            }
+
             Logger.LogWarning(ex, "Could not refresh configuration from Vault {Vault}; keeping the values read at {LastRead}",
                 Description, LastRead);
             return false;

@@ -207,6 +207,33 @@ public sealed class VaultConfigurationTests
     }
 
     [Fact]
+    public async Task While_Vault_cannot_be_read_it_is_retried_every_30_seconds_not_every_refresh_interval()
+    {
+        var port = FakeVault.FreePort();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new VaultOptions { Address = new Uri($"http://127.0.0.1:{port}/"), Token = "root", Optional = true };
+        var source = new VaultConfigurationSource(options, time);
+        using var config = (ConfigurationRoot)new ConfigurationBuilder().Add(source).Build();
+        Assert.NotNull(source.Provider!.StartupError);
+
+        await using var vault = await FakeVault.StartAsync(port);
+        vault.IssueToken("root");
+        vault.Put("saas-platform", new { Jwt__Issuer = "from-vault" });
+        var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = config.GetReloadToken().RegisterChangeCallback(_ => reloaded.TrySetResult(), null);
+
+        // Steps of 30 s, well short of the 5-minute refresh interval in total (a slow machine may need a second try).
+        for (var step = 0; step < 8 && !reloaded.Task.IsCompleted; step++)
+        {
+            time.Advance(TimeSpan.FromSeconds(30));
+            await Task.WhenAny(reloaded.Task, Task.Delay(TimeSpan.FromSeconds(2.5)));
+        }
+
+        Assert.True(reloaded.Task.IsCompleted, "configuration was not reloaded within 4 minutes of (fake) time");
+        Assert.Equal("from-vault", config["Jwt:Issuer"]);
+    }
+
+    [Fact]
     public void Settings_that_cannot_work_are_refused_even_when_optional()
     {
         var ex = Assert.Throws<VaultException>(() => Build(new VaultOptions { Address = new Uri("http://127.0.0.1:1/"), Optional = true }));
