@@ -37,11 +37,13 @@ platform_pid=
 stop_platform() {
   if [ -n "$platform_pid" ] && kill -0 "$platform_pid" 2>/dev/null; then
     echo "==> stopping the platform" >&2
-    # The AppHost runs in its own process group (setsid): Ctrl+C for that group, as in a terminal.
-    kill -INT -- "-$platform_pid" 2>/dev/null || true
+    # The AppHost runs in its own process group (setsid). SIGTERM, not SIGINT: a background job of a script starts
+    # with SIGINT ignored. The AppHost then stops every resource it started.
+    kill -TERM -- "-$platform_pid" 2>/dev/null || true
     for _ in $(seq 1 120); do kill -0 "$platform_pid" 2>/dev/null || break; sleep 0.5; done
     kill -KILL -- "-$platform_pid" 2>/dev/null || true
   fi
+  platform_pid=
   # Services of this run that outlived the AppHost (they carry the run id in their environment).
   for env in /proc/[0-9]*/environ; do
     if { tr '\0' '\n' < "$env"; } 2>/dev/null | grep -qx "Bench__RunId=$run_id"; then
@@ -49,18 +51,27 @@ stop_platform() {
       kill -TERM "$pid" 2>/dev/null || true
     fi
   done
-  rm -rf "$s3_dir"
 }
-trap stop_platform EXIT
+trap 'stop_platform; rm -rf "$s3_dir"' EXIT
+trap 'exit 130' INT TERM
 
 # BENCH_FROM_HEAD=1: benchmark the last commit (exported to the scratch folder) rather than the working tree, which
 # other people may be editing.
+# One export folder is kept and updated in place (only files whose content changed are rewritten, so the Release
+# build stays incremental).
 if [ -n "${BENCH_FROM_HEAD:-}" ]; then
-  mkdir -p "$work/src"
-  git archive HEAD | tar -x -C "$work/src"
-  [ -d "$root/eng/s3rver/node_modules" ] && ln -s "$root/eng/s3rver/node_modules" "$work/src/eng/s3rver/node_modules"
-  echo "==> benchmarking $(git rev-parse --short HEAD) from $work/src" >&2
-  cd "$work/src"
+  src=/tmp/saasplatform-bench-src
+  mkdir -p "$work/export" "$src"
+  git archive HEAD | tar -x -C "$work/export"
+  if command -v rsync >/dev/null; then
+    rsync -rc --delete --exclude bin --exclude obj --exclude node_modules "$work/export/" "$src/"
+  else
+    rm -rf "$src" && mv "$work/export" "$src"
+  fi
+  rm -rf "$work/export"
+  [ -d "$root/eng/s3rver/node_modules" ] && ln -sfn "$root/eng/s3rver/node_modules" "$src/eng/s3rver/node_modules"
+  echo "==> benchmarking $(git rev-parse --short HEAD) from $src" >&2
+  cd "$src"
 fi
 
 echo "==> building (Release)" >&2
@@ -80,29 +91,43 @@ for service in gateway identity-api tenancy-api documents-api events-worker; do
   overrides+=("--ServiceOverrides:$service:Bench:RunId=$run_id")
 done
 
-echo "==> starting the platform (log: $platform_log)" >&2
-setsid dotnet run --project SaasPlatform.AppHost -c Release --no-build --launch-profile http -- \
-  --Platform:Infrastructure=local \
-  "--DevServers:KafkaPort=$kafka_port" "--DevServers:S3Port=$s3_port" "--DevServers:S3Directory=$s3_dir" \
-  "${overrides[@]}" >"$platform_log" 2>&1 < /dev/null &
-platform_pid=$!
-disown "$platform_pid"
+start_platform() {
+  echo "==> starting the platform (log: $platform_log)" >&2
+  setsid dotnet run --project SaasPlatform.AppHost -c Release --no-build --launch-profile http -- \
+    --Platform:Infrastructure=local \
+    "--DevServers:KafkaPort=$kafka_port" "--DevServers:S3Port=$s3_port" "--DevServers:S3Directory=$s3_dir" \
+    "${overrides[@]}" >>"$platform_log" 2>&1 < /dev/null &
+  platform_pid=$!
+  disown "$platform_pid"
+}
 
-# Healthy within 5 minutes; a gateway that still answers 503 after that (a service failing) is benchmarked anyway:
+# Healthy within 6 minutes; a gateway that still answers 503 after that (a service failing) is benchmarked anyway:
 # what does not work shows up as "not measured" in the table.
-health=
-for _ in $(seq 1 300); do
-  if ! kill -0 "$platform_pid" 2>/dev/null; then
-    echo "the AppHost exited; last lines of its log:" >&2; tail -30 "$platform_log" >&2; exit 1
-  fi
-  health=$(curl -sS -m 3 -o "$work/health.json" -w '%{http_code}' http://localhost:5105/health 2>/dev/null || true)
-  [ "$health" = 200 ] && break
-  sleep 1
+wait_for_gateway() {
+  local deadline=$((SECONDS + 360))
+  health=
+  while [ $SECONDS -lt $deadline ]; do
+    kill -0 "$platform_pid" 2>/dev/null || { echo "the AppHost exited" >&2; return 1; }
+    health=$(curl -sS -m 3 -o "$work/health.json" -w '%{http_code}' http://localhost:5105/health 2>/dev/null || true)
+    [ "$health" = 200 ] && return 0
+    sleep 2
+  done
+  [ "$health" = 503 ]
+}
+
+# Two attempts: on a shared machine a service can lose its port to another process between DCP choosing it and the
+# service binding it, and Aspire does not restart it.
+for attempt in 1 2; do
+  start_platform
+  if wait_for_gateway; then break; fi
+  echo "==> the gateway did not come up (attempt $attempt); last lines of the AppHost log:" >&2
+  tail -5 "$platform_log" >&2
+  stop_platform
+  [ "$attempt" = 2 ] && exit 1
 done
 case "$health" in
   200) echo "==> platform healthy" >&2 ;;
-  503) echo "==> WARNING: the gateway reports unhealthy parts, measuring what works: $(cat "$work/health.json")" >&2 ;;
-  *) echo "the gateway did not answer within 5 minutes" >&2; tail -30 "$platform_log" >&2; exit 1 ;;
+  *) echo "==> WARNING: the gateway reports unhealthy parts, measuring what works: $(cat "$work/health.json")" >&2 ;;
 esac
 
 # The PostgreSQL password is the AppHost's persisted parameter (user-secrets); it reaches the bench by environment only.
