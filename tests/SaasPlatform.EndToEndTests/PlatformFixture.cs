@@ -66,7 +66,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
 
         _app = await builder.BuildAsync();
-        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(10)); // generous: a loaded 2-core CI machine builds and starts six processes
         await _app.StartAsync(startup.Token);
         foreach (var service in Services)
         {
