@@ -75,7 +75,7 @@ public sealed class GatewayTests(PlatformFixture platform)
     public async Task A_body_over_the_upload_limit_is_refused_with_413_in_the_envelope()
     {
         using var gateway = platform.CreateGatewayClient();
-        var oversized = new ByteArrayContent(new byte[101 * 1024 * 1024]);
+        var oversized = new ByteArrayContent(new byte[PlatformFixture.UploadLimitBytes + (1024 * 1024)]);
         oversized.Headers.ContentType = new("multipart/form-data") { Parameters = { new("boundary", "x") } };
 
         var response = await gateway.PostAsync(new Uri($"/api/tenants/{Guid.NewGuid()}/documents", UriKind.Relative), oversized);
