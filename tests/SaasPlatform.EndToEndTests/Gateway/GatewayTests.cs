@@ -99,7 +99,7 @@ public sealed class GatewayTests(PlatformFixture platform)
     [Theory]
     [InlineData("identity", "/api/auth/login")]
     [InlineData("tenancy", "/api/tenants")]
-    [InlineData("documents", "/api/files/{tenant_id}/files")]
+    [InlineData("documents", "/api/files/{tenantId}/files")]
     public async Task Docs_serve_every_service_document_with_bearer_auth(string service, string expectedPath)
     {
         using var gateway = platform.CreateGatewayClient();
