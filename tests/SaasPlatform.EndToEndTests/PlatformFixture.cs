@@ -63,7 +63,9 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--DevServers:DatabasePrefix={DatabasePrefix}",
             .. TestSettings.Select(setting => $"--ServiceOverrides:{setting}"),
         ]);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // Resource logs (every service, PostgreSQL) stay in the dashboard; the test log keeps warnings and errors.
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("SaasPlatform.AppHost.Resources", LogLevel.Warning));
 
         _app = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(10)); // generous: a loaded 2-core CI machine builds and starts six processes
