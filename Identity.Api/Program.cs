@@ -60,5 +60,6 @@ app.MapGroup("/api/users").MapGetMe().MapUpdateMe().MapUsersHealth().WithTags("U
 app.MapGroup("/internal").MapInternalUsers().MapRevocationFeed().ExcludeFromDescription();
 
 await app.MigrateIdentityDatabaseAsync();
-app.Services.GetRequiredService<PasswordHasher>().WarmUp();
+// Off the start-up path: readiness must not wait for a quarter second of bcrypt.
+_ = Task.Run(app.Services.GetRequiredService<PasswordHasher>().WarmUp);
 await app.RunAsync();

@@ -73,8 +73,11 @@ public static class Login
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        var tenants = await tenancy.GetActiveTenantsAsync(user.Id, cancellationToken);
+        // The tenant list (Tenancy.Api) and the new session (identitydb) are independent: fetch them side by side.
+        // If Tenancy fails the login is a 503 and the unused session simply expires.
+        var tenantsTask = tenancy.GetActiveTenantsAsync(user.Id, cancellationToken);
         var tokens = await sessions.StartAsync(user.Id, cancellationToken);
+        var tenants = await tenantsTask;
         return TypedResults.Ok(AuthEnvelope.Of("Login successful", new AuthPayload
         {
             AccessToken = tokens.Access.Token,
