@@ -56,7 +56,9 @@ public static partial class GetDownloadUrl
         }
 
         var expiresAt = time.GetUtcNow().UtcDateTime.AddSeconds(seconds);
-        var url = await storage.PresignGetAsync(row.S3Path, expiresAt,
+        // The SDK signs X-Amz-Expires as whole seconds left at signing time: half a second of slack keeps it at
+        // exactly expires_in.
+        var url = await storage.PresignGetAsync(row.S3Path, expiresAt.AddMilliseconds(500),
             ContentDispositionHeader.Attachment(row.Filename), row.MimeType);
 
         db.EnqueueAudit(access.TenantId, userId, AuditActions.DownloadUrlIssued, "document", documentId.ToString(),

@@ -9,8 +9,9 @@ public sealed class FileHandlingOptions
     public TimeSpan OrphanGracePeriod { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// How often every tenant database is swept for orphans past their grace period (what a lost event or a restart
-    /// left behind) and for stale staged uploads. Never longer than the grace period.
+    /// How often every tenant database is swept for orphans past their grace period and for stale staged uploads.
+    /// Orphans announced by <c>document.deleted</c> are collected when their grace period ends; the sweep only
+    /// catches what a lost event or a restart left, which then outlives its grace period by at most this interval.
     /// </summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(5);
 
@@ -18,5 +19,5 @@ public sealed class FileHandlingOptions
     public TimeSpan StagingRetention { get; set; } = TimeSpan.FromHours(24);
 
     public TimeSpan EffectiveSweepInterval =>
-        TimeSpan.FromTicks(Math.Clamp(Math.Min(SweepInterval.Ticks, OrphanGracePeriod.Ticks), TimeSpan.TicksPerSecond, TimeSpan.TicksPerHour));
+        TimeSpan.FromTicks(Math.Clamp(SweepInterval.Ticks, TimeSpan.TicksPerSecond, TimeSpan.TicksPerHour));
 }
