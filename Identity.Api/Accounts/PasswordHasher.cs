@@ -27,7 +27,7 @@ public sealed class PasswordHasher
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            return Hash(password);
+            return await OffThePoolAsync(() => Hash(password));
         }
         finally
         {
@@ -44,11 +44,11 @@ public sealed class PasswordHasher
         {
             if (hash is null)
             {
-                BCrypt.Net.BCrypt.Verify(password, dummy);
+                await OffThePoolAsync(() => BCrypt.Net.BCrypt.Verify(password, dummy));
                 return false;
             }
 
-            return BCrypt.Net.BCrypt.Verify(password, hash);
+            return await OffThePoolAsync(() => BCrypt.Net.BCrypt.Verify(password, hash));
         }
         catch (BCrypt.Net.SaltParseException)
         {
@@ -71,6 +71,13 @@ public sealed class PasswordHasher
             return false;
         }
     }
+
+    /// <summary>
+    /// Runs a hash on its own thread: blocking thread-pool threads for a quarter second each would starve the cheap
+    /// requests (rate-limit checks, revocation feed, health) behind them on a small machine.
+    /// </summary>
+    private static Task<T> OffThePoolAsync<T>(Func<T> work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     // '$2b$' like the original platform's hashes (Python bcrypt); both verify the same way.
     private string Hash(string password) =>
