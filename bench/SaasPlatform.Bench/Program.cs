@@ -19,13 +19,16 @@ catch (ArgumentException ex)
 BenchLog.Open(options.LogPath);
 // Bounded as a whole, whatever the platform does.
 using var budget = new CancellationTokenSource(TimeSpan.FromMinutes(45));
+// SIGTERM/Ctrl+C: stop measuring and still print the table of what was measured.
+using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, Interrupt);
+using var onInt = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, Interrupt);
 var cleanup = new Cleanup();
 var rows = new List<Row>();
 var watch = Stopwatch.StartNew();
 
 async Task Part(string part, Func<Task<IReadOnlyList<Row>>> measure)
 {
-    if (!options.Runs(part))
+    if (!options.Runs(part) || budget.IsCancellationRequested)
     {
         return;
     }
@@ -33,7 +36,14 @@ async Task Part(string part, Func<Task<IReadOnlyList<Row>>> measure)
     BenchLog.Write($"== {part}");
     try
     {
-        rows.AddRange(await measure());
+        var measured = await measure();
+        rows.AddRange(measured);
+        BenchLog.Write("rows so far:\n" + Report.ToMarkdown(measured, $"({part})"));
+    }
+    catch (OperationCanceledException) when (budget.IsCancellationRequested)
+    {
+        BenchLog.Write($"{part} interrupted");
+        rows.Add(Row.NotMeasured(part, "", "interrupted (time budget or signal)"));
     }
     catch (Exception ex) when (ex is BenchSkipException or HttpRequestException or TimeoutException or Npgsql.NpgsqlException or InvalidOperationException)
     {
@@ -56,3 +66,10 @@ BenchLog.Write("table:\n" + table);
 BenchLog.Close();
 Console.WriteLine(table);
 return rows.Any(r => r.Verdict == Verdict.Missed) ? 1 : 0;
+
+void Interrupt(System.Runtime.InteropServices.PosixSignalContext context)
+{
+    context.Cancel = true;
+    BenchLog.Write($"{context.Signal}: stopping after the current step");
+    budget.Cancel();
+}

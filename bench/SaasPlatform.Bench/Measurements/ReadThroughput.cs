@@ -12,7 +12,10 @@ public static class ReadThroughput
     private static readonly (double Low, double High) FlaskMe = (450, 520);
     private static readonly (double Low, double High) FlaskTenants = (310, 400);
 
-    private sealed record Endpoint(string Name, Uri Gateway, Uri Direct, string DirectService, bool Authenticated);
+    private sealed record Endpoint(string Name, Uri Gateway, Uri Direct, string DirectService, string DirectProject, bool Authenticated);
+
+    /// <summary>CPU milliseconds per request that the gateway and the owning service used during one wrk run.</summary>
+    private sealed record CpuCost(double GatewayMs, double ServiceMs);
 
     public static async Task<IReadOnlyList<Row>> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
@@ -32,9 +35,9 @@ public static class ReadThroughput
 
         Endpoint[] endpoints =
         [
-            new("GET /health", new(options.Gateway, "/health"), new(options.Identity, "/health"), "identity-api", false),
-            new("GET /api/users/me", new(options.Gateway, "/api/users/me"), new(options.Identity, "/api/users/me"), "identity-api", true),
-            new("GET /api/tenants", new(options.Gateway, "/api/tenants"), new(options.Tenancy, "/api/tenants"), "tenancy-api", true),
+            new("GET /health", new(options.Gateway, "/health"), new(options.Identity, "/health"), "identity-api", "Identity.Api", false),
+            new("GET /api/users/me", new(options.Gateway, "/api/users/me"), new(options.Identity, "/api/users/me"), "identity-api", "Identity.Api", true),
+            new("GET /api/tenants", new(options.Gateway, "/api/tenants"), new(options.Tenancy, "/api/tenants"), "tenancy-api", "Tenancy.Api", true),
         ];
 
         var usable = new List<Endpoint>();
@@ -63,6 +66,27 @@ public static class ReadThroughput
             await Wrk.RunAsync(options, endpoint.Direct, bearer, warmUp, cancellationToken);
         }
 
+        var gatewayPid = options.RunMarker is null ? null : ProcessMemory.FindService(options.RunMarker, "Gateway");
+        var servicePids = usable.ToDictionary(e => e.Name,
+            e => options.RunMarker is null ? null : ProcessMemory.FindService(options.RunMarker, e.DirectProject));
+        var cpuViaGateway = usable.ToDictionary(e => e.Name, _ => new List<CpuCost>());
+        var cpuDirect = usable.ToDictionary(e => e.Name, _ => new List<CpuCost>());
+
+        async Task<WrkResult> MeasureAsync(Endpoint endpoint, Uri url, List<CpuCost> costs)
+        {
+            var gatewayBefore = ProcessCpu.TryUsed(gatewayPid);
+            var serviceBefore = ProcessCpu.TryUsed(servicePids[endpoint.Name]);
+            var result = await Wrk.RunAsync(options, url, endpoint.Authenticated ? token : null, null, cancellationToken);
+            var gatewayAfter = ProcessCpu.TryUsed(gatewayPid);
+            var serviceAfter = ProcessCpu.TryUsed(servicePids[endpoint.Name]);
+            double PerRequest(TimeSpan? before, TimeSpan? after) =>
+                before is null || after is null || result.Requests == 0 ? double.NaN : (after.Value - before.Value).TotalMilliseconds / result.Requests;
+            var cost = new CpuCost(PerRequest(gatewayBefore, gatewayAfter), PerRequest(serviceBefore, serviceAfter));
+            BenchLog.Write($"  CPU per request: gateway {cost.GatewayMs:0.000} ms, {endpoint.DirectService} {cost.ServiceMs:0.000} ms");
+            costs.Add(cost);
+            return result;
+        }
+
         var calibration = new List<WrkResult>();
         var gateway = usable.ToDictionary(e => e.Name, _ => new List<WrkResult>());
         var direct = usable.ToDictionary(e => e.Name, _ => new List<WrkResult>());
@@ -73,17 +97,16 @@ public static class ReadThroughput
             calibration.Add(await Wrk.RunAsync(options, kestrel.Url, null, null, cancellationToken));
             foreach (var endpoint in usable)
             {
-                var bearer = endpoint.Authenticated ? token : null;
                 WrkResult viaGateway, straight;
                 if (rep % 2 == 0)
                 {
-                    viaGateway = await Wrk.RunAsync(options, endpoint.Gateway, bearer, null, cancellationToken);
-                    straight = await Wrk.RunAsync(options, endpoint.Direct, bearer, null, cancellationToken);
+                    viaGateway = await MeasureAsync(endpoint, endpoint.Gateway, cpuViaGateway[endpoint.Name]);
+                    straight = await MeasureAsync(endpoint, endpoint.Direct, cpuDirect[endpoint.Name]);
                 }
                 else
                 {
-                    straight = await Wrk.RunAsync(options, endpoint.Direct, bearer, null, cancellationToken);
-                    viaGateway = await Wrk.RunAsync(options, endpoint.Gateway, bearer, null, cancellationToken);
+                    straight = await MeasureAsync(endpoint, endpoint.Direct, cpuDirect[endpoint.Name]);
+                    viaGateway = await MeasureAsync(endpoint, endpoint.Gateway, cpuViaGateway[endpoint.Name]);
                 }
 
                 gateway[endpoint.Name].Add(viaGateway);
@@ -127,6 +150,17 @@ public static class ReadThroughput
                     $"{Summary(viaGateway)}{errorNote}", Summary(straight), Report.Ratio(ratio),
                     "– (gateway checks every service; Flask 2,200-2,400 rps)", Verdict.Info));
             }
+        }
+
+        foreach (var endpoint in usable)
+        {
+            var via = cpuViaGateway[endpoint.Name];
+            var directCosts = cpuDirect[endpoint.Name];
+            rows.Add(new Row($"{endpoint.Name}: CPU per request (utime+stime / requests)",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"via gateway: gateway {Stats.Median(via.Select(c => c.GatewayMs)):0.000} ms + {endpoint.DirectService} {Stats.Median(via.Select(c => c.ServiceMs)):0.000} ms"),
+                string.Create(CultureInfo.InvariantCulture, $"direct: {endpoint.DirectService} {Stats.Median(directCosts.Select(c => c.ServiceMs)):0.000} ms"),
+                "", "– (where the time goes; independent of how busy the machine is)", Verdict.Info));
         }
 
         return rows;
