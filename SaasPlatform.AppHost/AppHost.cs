@@ -48,7 +48,7 @@ var events = builder.AddProject<Projects.Events_Worker>("events-worker")
     .WithReference(infra.Postgres)
     .WithReference(infra.Storage).WaitFor(infra.Storage)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
-    .WithReference(identity).WaitFor(identity)   // token keys and revocations for the audit endpoint
+    .WithReference(identity)   // token keys and revocations for the audit endpoint (fetched in the background)
     .WithReference(tenancy).WaitFor(tenancy);
 
 // The only public entry point.
@@ -57,7 +57,7 @@ builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(identity).WaitFor(identity)
     .WithReference(tenancy).WaitFor(tenancy)
     .WithReference(documents).WaitFor(documents)
-    .WithReference(events).WaitFor(events)
+    .WithReference(events)     // only /api/tenants/{id}/audit; not worth delaying the gateway's start
     .WithExternalHttpEndpoints();
 
 // Development convenience: with ADMIN_EMAIL (and ADMIN_PASSWORD, TEST_TENANT_NAME) configured, Tenancy.Api's `init`

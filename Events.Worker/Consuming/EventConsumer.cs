@@ -6,9 +6,11 @@ namespace Events.Worker.Consuming;
 
 /// <summary>
 /// The worker's consume loop: one consumer in group <see cref="EventConsumerOptions.GroupId"/>, subscribed to every
-/// topic a handler wants. An offset is stored only after its message is done with (<c>enable.auto.offset.store=false</c>
-/// then <c>StoreOffset</c>); auto-commit commits what was stored. On shutdown it commits the stored offsets and
-/// leaves the group cleanly. Runs on its own thread: <c>Consume</c> blocks.
+/// topic a handler wants. Each assigned partition gets a <see cref="PartitionLane"/>: partitions are handled in
+/// parallel, each in order. An offset is stored only after its message is done with
+/// (<c>enable.auto.offset.store=false</c>, then <c>StoreOffset</c>); auto-commit commits what was stored. On a
+/// rebalance or shutdown the affected lanes finish their current work first, then the stored offsets are committed
+/// and the consumer leaves the group cleanly. The loop runs on its own thread: <c>Consume</c> blocks.
 /// </summary>
 internal sealed class EventConsumer(
     EventDispatcher dispatcher,
@@ -19,6 +21,9 @@ internal sealed class EventConsumer(
     ILogger<EventConsumer> logger) : BackgroundService
 {
     private static readonly TimeSpan LagInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(10);
+
+    private readonly Dictionary<TopicPartition, PartitionLane> _lanes = [];
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -33,20 +38,27 @@ internal sealed class EventConsumer(
         }
 
         var groupId = options.Value.GroupId;
+        IConsumer<string, byte[]>? self = null;
         using var consumer = new ConsumerBuilder<string, byte[]>(kafkaOptions.Value.CreateConsumerConfig(groupId))
             .SetErrorHandler((_, error) => LogError(error))
             .SetPartitionsAssignedHandler((_, partitions) =>
                 logger.LogInformation("Assigned {Count} partitions: {Partitions}", partitions.Count, string.Join(",", partitions)))
             .SetPartitionsRevokedHandler((_, partitions) =>
-                logger.LogInformation("Revoked {Count} partitions", partitions.Count))
+            {
+                DrainLanes(partitions.Select(p => p.TopicPartition));
+                logger.LogInformation("Revoked {Count} partitions", partitions.Count);
+            })
             .SetPartitionsLostHandler((_, partitions) =>
-                logger.LogWarning("Lost {Count} partitions", partitions.Count))
+            {
+                DrainLanes(partitions.Select(p => p.TopicPartition));
+                logger.LogWarning("Lost {Count} partitions", partitions.Count);
+            })
             .Build();
+        self = consumer;
 
         consumer.Subscribe(topics);
         logger.LogInformation("Consuming {Topics} as group {GroupId}", string.Join(",", topics), groupId);
         var lagUpdatedAt = time.GetTimestamp();
-        var failures = 0;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -54,7 +66,7 @@ internal sealed class EventConsumer(
                 ConsumeResult<string, byte[]>? result;
                 try
                 {
-                    result = consumer.Consume(TimeSpan.FromMilliseconds(500));
+                    result = consumer.Consume(TimeSpan.FromMilliseconds(250));
                 }
                 catch (ConsumeException ex) when (!ex.Error.IsFatal)
                 {
@@ -73,33 +85,19 @@ internal sealed class EventConsumer(
                     continue;
                 }
 
-                try
+                if (!_lanes.TryGetValue(result.TopicPartition, out var lane))
                 {
-                    dispatcher.DispatchAsync(result, stoppingToken).GetAwaiter().GetResult();
-                    failures = 0;
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    // Not stored: the message is delivered again after the restart.
-                    break;
-                }
-                catch (Exception ex)
-                {
-                    // Our own infrastructure failed (eventsdb): keep the message and try it again after a pause.
-                    failures++;
-                    var delay = SaasPlatform.Messaging.RetryPolicy.Relay.DelayAfter(failures);
-                    logger.LogError(ex, "Dispatching {Topic}[{Partition}]@{Offset} failed; retrying in {Delay}",
-                        result.Topic, result.Partition.Value, result.Offset.Value, delay);
-                    consumer.Seek(result.TopicPartitionOffset);
-                    stoppingToken.WaitHandle.WaitOne(delay);
-                    continue;
+                    lane = new PartitionLane(result.TopicPartition, dispatcher.DispatchAsync, StoreOffset, time, logger, stoppingToken);
+                    _lanes[result.TopicPartition] = lane;
                 }
 
-                consumer.StoreOffset(result);
+                lane.Enqueue(result);
             }
         }
         finally
         {
+            // Let in-flight events finish (within the grace), so their offsets are stored and committed below.
+            DrainLanes([.. _lanes.Keys]);
             try
             {
                 consumer.Commit();
@@ -114,6 +112,15 @@ internal sealed class EventConsumer(
             metrics.ClearLag();
             logger.LogInformation("Consumer closed");
         }
+
+        void StoreOffset(ConsumeResult<string, byte[]> handled) => self!.StoreOffset(handled);
+    }
+
+    // Runs on the consume thread (inside Consume for rebalances), so _lanes needs no lock.
+    private void DrainLanes(IEnumerable<TopicPartition> partitions)
+    {
+        var draining = partitions.Select(p => _lanes.Remove(p, out var lane) ? lane : null).OfType<PartitionLane>().ToList();
+        Parallel.ForEach(draining, lane => lane.Drain(DrainGrace));
     }
 
     private void LogError(Error error)

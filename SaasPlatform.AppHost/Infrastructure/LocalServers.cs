@@ -19,8 +19,11 @@ internal static class LocalServers
         var kafka = AddKafka(builder, config);
         var storage = AddStorage(builder, config, repoRoot);
 
+        // Concurrent runs on one PostgreSQL (e2e tests) each get their own databases, or one run's outbox relay
+        // would publish another run's events to its own broker. Empty by default.
+        var databasePrefix = config["DatabasePrefix"] ?? "";
         return new PlatformInfrastructure(postgres, kafka, storage, name =>
-            builder.AddConnectionString(name, ReferenceExpression.Create($"{postgres.Resource.ConnectionStringExpression};Database={name}"))
+            builder.AddConnectionString(name, ReferenceExpression.Create($"{postgres.Resource.ConnectionStringExpression};Database={databasePrefix}{name}"))
                 .WithParentRelationship(postgres)
                 .WaitFor(postgres));
     }

@@ -111,7 +111,7 @@ internal sealed class EventsDatabase(string connectionString) : IAsyncDisposable
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds or the timeout passes; returns whether it held.</summary>
-    public static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    public static async Task<bool> WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, TimeSpan? interval = null)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
@@ -121,7 +121,7 @@ internal sealed class EventsDatabase(string connectionString) : IAsyncDisposable
                 return true;
             }
 
-            await Task.Delay(100);
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(100));
         }
 
         return await condition();
