@@ -19,5 +19,8 @@ public static class BenchLog
         _file?.WriteLine(line);
     }
 
+    /// <summary>To the log file only (what stdout carries anyway).</summary>
+    public static void WriteFileOnly(string message) => _file?.WriteLine(message);
+
     public static void Close() => _file?.Dispose();
 }

@@ -38,7 +38,7 @@ async Task Part(string part, Func<Task<IReadOnlyList<Row>>> measure)
     {
         var measured = await measure();
         rows.AddRange(measured);
-        BenchLog.Write("rows so far:\n" + Report.ToMarkdown(measured, $"({part})"));
+        BenchLog.WriteFileOnly(Report.ToMarkdown(measured, $"rows so far ({part})"));
     }
     catch (OperationCanceledException) when (budget.IsCancellationRequested)
     {
@@ -62,7 +62,7 @@ await cleanup.RunAsync(options);
 var heading = string.Create(CultureInfo.InvariantCulture,
     $"### SaasPlatform benchmarks, {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, median of {options.Repeat} repetitions ({watch.Elapsed.TotalMinutes:0.0} min)");
 var table = Report.ToMarkdown(rows, heading);
-BenchLog.Write("table:\n" + table);
+BenchLog.WriteFileOnly(table);
 BenchLog.Close();
 Console.WriteLine(table);
 return rows.Any(r => r.Verdict == Verdict.Missed) ? 1 : 0;
