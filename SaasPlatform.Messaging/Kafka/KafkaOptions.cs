@@ -24,6 +24,12 @@ public sealed class KafkaOptions
     /// <summary>Upper bound of reconnect backoff, so clients come back soon after an outage.</summary>
     public int ReconnectBackoffMaxMs { get; set; } = 1_000;
 
+    /// <summary>
+    /// Longest a fetch waits for data. A real broker answers as soon as data arrives; the librdkafka mock (dev broker)
+    /// holds every fetch this long, which would otherwise add up to 500 ms (the default) to each event.
+    /// </summary>
+    public int FetchWaitMaxMs { get; set; } = 50;
+
     /// <summary>Partitions of topics created on a real broker.</summary>
     public int Partitions { get; set; } = 3;
 
@@ -58,6 +64,7 @@ public sealed class KafkaOptions
         EnableAutoCommit = true,
         AutoCommitIntervalMs = 1_000,
         EnableAutoOffsetStore = false,
+        FetchWaitMaxMs = FetchWaitMaxMs,
         SessionTimeoutMs = SessionTimeoutMs,
         HeartbeatIntervalMs = Math.Max(500, SessionTimeoutMs / 3),
         ReconnectBackoffMaxMs = ReconnectBackoffMaxMs,
