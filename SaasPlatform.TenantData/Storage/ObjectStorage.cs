@@ -221,28 +221,54 @@ public sealed partial class ObjectStorage : IDisposable
         }
     }
 
-    /// <summary>A GET URL signed for the public endpoint, with the response headers the download should carry.</summary>
-    public async Task<Uri> PresignGetAsync(string key, DateTime expiresUtc, string? contentDisposition, string? contentType)
+    /// <summary>
+    /// A GET URL signed for the public endpoint, valid for exactly <paramref name="lifetime"/> from its signing time,
+    /// with the response headers the download should carry. Returns the URL and when it expires (UTC).
+    /// </summary>
+    public async Task<(Uri Url, DateTime ExpiresAtUtc)> PresignGetAsync(string key, TimeSpan lifetime, string? contentDisposition,
+        string? contentType)
     {
-        var request = new GetPreSignedUrlRequest
+        var wanted = (long)lifetime.TotalSeconds;
+        var expires = DateTime.UtcNow + lifetime;
+        for (var attempt = 0; ; attempt++)
         {
-            BucketName = Bucket,
-            Key = key,
-            Verb = HttpVerb.GET,
-            Expires = expiresUtc,
-            Protocol = Settings.PublicEndpoint.Scheme == Uri.UriSchemeHttps ? Protocol.HTTPS : Protocol.HTTP,
-        };
-        if (contentDisposition is not null)
-        {
-            request.ResponseHeaderOverrides.ContentDisposition = contentDisposition;
+            var url = new Uri(await SignAsync(expires));
+            var query = System.Web.HttpUtility.ParseQueryString(url.Query);
+            var signedFor = long.Parse(query["X-Amz-Expires"] ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+            // The SDK turns the expiry into seconds left at its own signing time, which a slow moment can shift by one.
+            if (signedFor == wanted || attempt == 3)
+            {
+                var signedAt = DateTime.ParseExact(query["X-Amz-Date"] ?? "", "yyyyMMdd'T'HHmmss'Z'",
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal);
+                return (url, signedAt.AddSeconds(signedFor));
+            }
+
+            expires = expires.AddSeconds(wanted - signedFor);
         }
 
-        if (contentType is not null)
+        Task<string> SignAsync(DateTime expiresUtc)
         {
-            request.ResponseHeaderOverrides.ContentType = contentType;
-        }
+            var request = new GetPreSignedUrlRequest
+            {
+                BucketName = Bucket,
+                Key = key,
+                Verb = HttpVerb.GET,
+                Expires = expiresUtc,
+                Protocol = Settings.PublicEndpoint.Scheme == Uri.UriSchemeHttps ? Protocol.HTTPS : Protocol.HTTP,
+            };
+            if (contentDisposition is not null)
+            {
+                request.ResponseHeaderOverrides.ContentDisposition = contentDisposition;
+            }
 
-        return new Uri(await _publicSigner.GetPreSignedURLAsync(request));
+            if (contentType is not null)
+            {
+                request.ResponseHeaderOverrides.ContentType = contentType;
+            }
+
+            return _publicSigner.GetPreSignedURLAsync(request);
+        }
     }
 
     internal async Task<string> InitiateMultipartAsync(string key, CancellationToken cancellationToken)

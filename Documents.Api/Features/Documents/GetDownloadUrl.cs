@@ -55,10 +55,7 @@ public static partial class GetDownloadUrl
             return DocumentErrors.NotFound();
         }
 
-        var expiresAt = time.GetUtcNow().UtcDateTime.AddSeconds(seconds);
-        // The SDK signs X-Amz-Expires as whole seconds left at signing time: half a second of slack keeps it at
-        // exactly expires_in.
-        var url = await storage.PresignGetAsync(row.S3Path, expiresAt.AddMilliseconds(500),
+        var (url, expiresAt) = await storage.PresignGetAsync(row.S3Path, TimeSpan.FromSeconds(seconds),
             ContentDispositionHeader.Attachment(row.Filename), row.MimeType);
 
         db.EnqueueAudit(access.TenantId, userId, AuditActions.DownloadUrlIssued, "document", documentId.ToString(),

@@ -8,7 +8,7 @@ namespace Events.Worker.Features.Files;
 /// <c>document.deleted</c> with <c>orphaned=true</c>: the file's grace period starts now; it is collected at its end
 /// (at once if it is already over), unless a document comes back first. The periodic sweep is the safety net.
 /// </summary>
-internal sealed class CollectOrphanedFile(OrphanCollector collector, OrphanCollection collection, TimeProvider time, HandlingReport report)
+internal sealed class CollectOrphanedFile(OrphanCollector collector, OrphanCollection collection, HandlingReport report)
     : IEventHandler
 {
     public IReadOnlyCollection<string> Topics { get; } = [SaasPlatform.Messaging.Topics.DocumentDeleted];
@@ -32,15 +32,11 @@ internal sealed class CollectOrphanedFile(OrphanCollector collector, OrphanColle
         if (dueAt is null)
         {
             report.Detail = "no longer orphaned (reused or already collected)";
+            return;
         }
-        else if (dueAt <= time.GetUtcNow())
-        {
-            report.Detail = await collector.CollectAsync(database, fileId, cancellationToken) ? "collected" : "not collected";
-        }
-        else
-        {
-            collection.Schedule(database, fileId, dueAt.Value);
-            report.Detail = $"collection scheduled at {dueAt:O}";
-        }
+
+        // The timetable collects it when due (at once if already due) and looks again if it was not quite yet.
+        collection.Schedule(database, fileId, dueAt.Value);
+        report.Detail = $"collection scheduled at {dueAt:O}";
     }
 }

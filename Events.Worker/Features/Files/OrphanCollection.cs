@@ -16,6 +16,9 @@ internal sealed partial class OrphanCollection(
     private readonly PriorityQueue<(string Database, Guid FileId), DateTimeOffset> _timetable = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
     public void Schedule(string database, Guid fileId, DateTimeOffset dueAt)
     {
         lock (_lock)
@@ -76,7 +79,18 @@ internal sealed partial class OrphanCollection(
     {
         try
         {
-            await collector.CollectAsync(database, fileId, stoppingToken);
+            if (await collector.CollectAsync(database, fileId, stoppingToken))
+            {
+                return;
+            }
+
+            // Not collected: either no longer an orphan (nothing to do) or not quite due by this clock (a timer that
+            // fired a hair early, clocks of two services apart): look again shortly.
+            if (await collector.DueAtAsync(database, fileId, stoppingToken) is { } dueAt)
+            {
+                var now = time.GetUtcNow();
+                Schedule(database, fileId, dueAt > now ? dueAt + Margin : now + RetryDelay);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {

@@ -24,6 +24,7 @@ public sealed class LargeUploadTests(PlatformFixture platform, ITestOutputHelper
         var world = await NewWorldAsync(gateway);
         var seed = Random.Shared.Next();
         var pid = await DocumentsApiPidAsync();
+
         var baseline = ResidentBytes(pid);
         using var sampling = new CancellationTokenSource();
         var peak = SamplePeakAsync(pid, sampling.Token);
@@ -99,8 +100,35 @@ public sealed class LargeUploadTests(PlatformFixture platform, ITestOutputHelper
         var notifications = platform.App.Services.GetService(typeof(ResourceNotificationService)) as ResourceNotificationService
             ?? throw new InvalidOperationException("no resource notifications");
         var resource = await notifications.WaitForResourceAsync("documents-api", e => e.Snapshot.Properties.Any(p => p.Name == "executable.pid"));
-        var pid = resource.Snapshot.Properties.First(p => p.Name == "executable.pid").Value;
-        return Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
+        var pid = Convert.ToInt32(resource.Snapshot.Properties.First(p => p.Name == "executable.pid").Value,
+            System.Globalization.CultureInfo.InvariantCulture);
+        // The orchestrator may start the project through "dotnet run": the service is then its child process.
+        var service = ProcessName(pid) == "Documents.Api"
+            ? pid
+            : Directory.EnumerateDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var p) ? p : 0)
+                .FirstOrDefault(p => p > 0 && ParentOf(p) == pid && ProcessName(p) == "Documents.Api");
+        Assert.True(service > 0, $"no Documents.Api process under {pid} ({ProcessName(pid)})");
+        return service;
+    }
+
+    private static string? ProcessName(int pid) => StatusField(pid, "Name");
+
+    private static int ParentOf(int pid) => int.TryParse(StatusField(pid, "PPid"), out var parent) ? parent : 0;
+
+    private static string? StatusField(int pid, string field)
+    {
+        try
+        {
+            return File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal))?[(field.Length + 1)..].Trim();
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     private static long ResidentBytes(int pid)
