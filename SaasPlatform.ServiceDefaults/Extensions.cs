@@ -43,7 +43,12 @@ public static class Extensions
 
         builder.Services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
         builder.Services.AddProblemDetails();
-        builder.AddPlatformOpenApi();
+        // Only a web host has endpoints to describe (operator commands run on a plain host).
+        if (builder is WebApplicationBuilder)
+        {
+            builder.AddPlatformOpenApi();
+        }
+
         return builder;
     }
 

@@ -80,8 +80,8 @@ public sealed class TenantDataSources : IDisposable
     public async Task<TenantDataSourceLease> RentAsync(string databaseName, CancellationToken cancellationToken = default)
     {
         TenantDatabaseName.Ensure(databaseName);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.AcquireTimeout);
+        using var deadline = new CancellationTokenSource(_options.AcquireTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         while (true)
         {
             NpgsqlDataSource? evicted = null;

@@ -104,7 +104,12 @@ public sealed class TenantDataSourcesTests : IDisposable
         using var b = await _registry.RentAsync("tenant_b_00000001");
         using var c = await _registry.RentAsync("tenant_c_00000001");
 
-        await Assert.ThrowsAsync<TimeoutException>(() => _registry.RentAsync("tenant_d_00000001"));
+        var waiting = _registry.RentAsync("tenant_d_00000001");
+        _time.Advance(TimeSpan.FromMilliseconds(299));
+        await Task.Delay(20);
+        Assert.False(waiting.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await Assert.ThrowsAsync<TimeoutException>(() => waiting);
         Assert.Equal(3, _registry.OpenCount);
     }
 
