@@ -4,12 +4,10 @@ using Documents.Api.Outbox;
 using Documents.Api.Uploads;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.ServiceDefaults.OpenApi;
 using SaasPlatform.TenantData.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddPlatformOpenApi();
 builder.AddPlatformAuthentication();
 builder.AddTenantData();
 builder.AddObjectStorage();
@@ -25,7 +23,6 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
-app.MapPlatformOpenApi();
 app.MapDocumentEndpoints();
 app.MapFileEndpoints();
 app.Run();

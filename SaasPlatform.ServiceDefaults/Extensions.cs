@@ -129,6 +129,9 @@ public static class Extensions
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = EnvelopeErrorHandling.HandleExceptionAsync });
         app.UseStatusCodePages(EnvelopeErrorHandling.WriteStatusCodeAsync);
+        // Routing explicitly after the handlers: otherwise it runs first, and its errors (an ambiguous match)
+        // would escape the envelope.
+        app.UseRouting();
         return app;
     }
 }

@@ -68,7 +68,7 @@ internal static class LocalServers
         Directory.CreateDirectory(directory);
 
         var s3 = builder.AddExecutable("s3-dev-server", "node", repoRoot,
-                Path.Combine(repoRoot, "eng", "s3rver", "node_modules", "s3rver", "bin", "s3rver.js"),
+                Path.Combine(repoRoot, "eng", "s3rver", "server.js"),
                 "--directory", directory, "--address", "127.0.0.1", "--port", port,
                 "--configure-bucket", PlatformInfrastructureExtensions.BucketName)
             // s3rver 3.7 uses a hash OpenSSL 3 retired.

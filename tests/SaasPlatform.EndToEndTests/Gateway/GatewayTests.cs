@@ -103,6 +103,8 @@ public sealed class GatewayTests(PlatformFixture platform)
     [Theory]
     [InlineData("identity", "/api/auth/login")]
     [InlineData("tenancy", "/api/tenants")]
+    [InlineData("documents", "/api/tenants/{tenantId}/documents")]
+    [InlineData("events", "/api/tenants/{tenantId}/audit")]
     public async Task Docs_serve_every_service_document_with_bearer_auth(string service, string expectedPath)
     {
         using var gateway = platform.CreateGatewayClient();
