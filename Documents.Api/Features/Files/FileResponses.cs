@@ -14,7 +14,7 @@ public sealed record FileSummary(
     [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset CreatedAt);
 
 /// <summary>Every column of a file plus how many documents reference it (numbers are numbers, D11).</summary>
-public record FileDetail(
+public sealed record FileDetail(
     Guid Id,
     [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset CreatedAt,
     [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset UpdatedAt,
@@ -28,6 +28,10 @@ public record FileDetail(
     bool IsOrphaned,
     [property: JsonConverter(typeof(NullableIsoTimestampConverter))] DateTimeOffset? OrphanedAt)
 {
+    /// <summary>The documents that reference the file: in a file's detail only, not in lists.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<FileDocument>? Documents { get; init; }
+
     public static FileDetail From(StoredFile f, int documentCount) => new(
         f.Id, f.CreatedAt, f.UpdatedAt, f.CreatedBy, f.Md5Hash, f.Sha256Hash, f.S3Path, f.FileSize,
         ParseMetadata(f.FileMetadata), documentCount, documentCount == 0, f.OrphanedAt);

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.ServiceDefaults.Auth;
@@ -13,22 +11,7 @@ namespace Documents.Api.Features.Files;
 /// <summary><c>GET /api/files/{tid}/files/{fid}</c>: every column, the document count and the documents themselves.</summary>
 public static class GetFile
 {
-    public sealed record FileWithDocuments(
-        Guid Id,
-        [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset CreatedAt,
-        [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset UpdatedAt,
-        Guid? CreatedBy,
-        string Md5Hash,
-        string Sha256Hash,
-        string S3Path,
-        long FileSize,
-        JsonElement FileMetadata,
-        int DocumentCount,
-        bool IsOrphaned,
-        [property: JsonConverter(typeof(NullableIsoTimestampConverter))] DateTimeOffset? OrphanedAt,
-        List<FileDocument> Documents);
-
-    public static async Task<Results<Ok<SuccessEnvelope<FileWithDocuments>>, ApiError>> HandleAsync(
+    public static async Task<Results<Ok<SuccessEnvelope<FileDetail>>, ApiError>> HandleAsync(
         string tenantId, Guid fileId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDataSources tenants,
         CancellationToken cancellationToken)
     {
@@ -49,11 +32,7 @@ public static class GetFile
             .OrderByDescending(d => d.CreatedAt)
             .Select(d => new FileDocument(d.Id, d.Filename, d.MimeType, d.CreatedAt))
             .ToListAsync(cancellationToken);
-        var detail = FileDetail.From(file, documents.Count);
-        return ApiResults.Ok("File retrieved successfully", new FileWithDocuments(
-            detail.Id, detail.CreatedAt, detail.UpdatedAt, detail.CreatedBy, detail.Md5Hash, detail.Sha256Hash,
-            detail.S3Path, detail.FileSize, detail.FileMetadata, detail.DocumentCount, detail.IsOrphaned,
-            detail.OrphanedAt, documents));
+        return ApiResults.Ok("File retrieved successfully", FileDetail.From(file, documents.Count) with { Documents = documents });
     }
 }
 
