@@ -30,7 +30,7 @@ builder.Services.AddHostedService<ExpiredRowsCleanup>();
 
 builder.Services.AddSingleton<PasswordHasher>();
 builder.Services.AddSingleton<AuthRateLimiter>();
-builder.Services.AddHttpClient<TenancyClient>(http => http.BaseAddress = new Uri(TenancyClient.BaseAddress));
+builder.Services.AddHttpClient<TenancyClient>(http => http.BaseAddress = new Uri(TenancyClient.BaseAddress)).AddInternalApiKey();
 
 // The client address for rate limits comes from X-Forwarded-For, but only from trusted proxies: loopback (the
 // gateway on this host) by default, plus the networks configured under ForwardedHeaders:KnownNetworks.
@@ -57,7 +57,7 @@ app.MapDefaultEndpoints();
 app.MapJwks();
 app.MapGroup("/api/auth").MapRegister().MapLogin().MapRefresh().MapLogout().MapAuthHealth().WithTags("Auth");
 app.MapGroup("/api/users").MapGetMe().MapUpdateMe().MapUsersHealth().WithTags("Users");
-app.MapGroup("/internal").MapInternalUsers().MapRevocationFeed().ExcludeFromDescription();
+app.MapGroup("/internal").RequireInternalCaller().MapInternalUsers().MapRevocationFeed().ExcludeFromDescription();
 
 await app.MigrateIdentityDatabaseAsync();
 // Off the start-up path: readiness must not wait for a quarter second of bcrypt.

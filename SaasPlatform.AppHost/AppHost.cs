@@ -10,11 +10,13 @@ var identityDb = infra.AddDatabase("identitydb");
 var tenancyDb = infra.AddDatabase("tenancydb");
 var eventsDb = infra.AddDatabase("eventsdb");
 var jwtSigningKey = builder.AddJwtSigningKey();
+var internalApiKey = builder.AddInternalApiKey();   // service-to-service calls; the gateway never gets it
 
 var identity = builder.AddProject<Projects.Identity_Api>("identity-api")
     .WithServiceOverrides()
     .WithHttpHealthCheck("/health")   // healthy = identitydb migrated, revocations loaded (not merely "process started")
     .WithVaultSecrets()
+    .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithReference(identityDb).WaitFor(identityDb)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka);
@@ -23,6 +25,7 @@ var tenancy = builder.AddProject<Projects.Tenancy_Api>("tenancy-api")
     .WithServiceOverrides()
     .WithHttpHealthCheck("/health")   // healthy = tenancydb and the tenant template migrated
     .WithVaultSecrets()
+    .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithReference(tenancyDb).WaitFor(tenancyDb)
     .WithReference(infra.Postgres)               // tenant databases are created on this server
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
@@ -34,6 +37,7 @@ identity.WithReference(tenancy);
 var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
     .WithServiceOverrides()
     .WithVaultSecrets()
+    .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithReference(infra.Postgres).WaitFor(infra.Postgres)
     .WithReference(infra.Storage).WaitFor(infra.Storage)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
@@ -44,6 +48,7 @@ var events = builder.AddProject<Projects.Events_Worker>("events-worker")
     .WithServiceOverrides()
     .WithHttpHealthCheck("/health")   // healthy = eventsdb migrated, token keys loaded (not merely "process started")
     .WithVaultSecrets()
+    .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithReference(eventsDb).WaitFor(eventsDb)
     .WithReference(infra.Postgres)
     .WithReference(infra.Storage).WaitFor(infra.Storage)
@@ -68,6 +73,7 @@ if (builder.ExecutionContext.IsRunMode && builder.Configuration["ADMIN_EMAIL"] i
         .WithArgs("init")
         .WithEnvironment("ADMIN_EMAIL", adminEmail)
         .WithReference(tenancyDb).WithReference(infra.Postgres).WithReference(identity)
+        .WithEnvironment("InternalApi__Key", internalApiKey)
         .WaitFor(identity).WaitFor(tenancy)
         .ExcludeFromManifest();
     foreach (var name in new[] { "ADMIN_PASSWORD", "ADMIN_FIRST_NAME", "ADMIN_LAST_NAME", "TEST_TENANT_NAME" })

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Configuration;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.ServiceDefaults.OpenApi;
@@ -43,6 +44,7 @@ public static class Extensions
 
         builder.Services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
         builder.Services.AddProblemDetails();
+        builder.Services.Configure<InternalApiOptions>(builder.Configuration.GetSection(InternalApiOptions.SectionName));
         // Only a web host has endpoints to describe (operator commands run on a plain host).
         if (builder is WebApplicationBuilder)
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.TenantData.Access;
 using SaasPlatform.TenantData.Connections;
 
@@ -36,7 +37,7 @@ public static class TenantDataExtensions
         });
 
         // One checker per process: its cache must be shared by every request.
-        services.AddHttpClient(nameof(TenantAccessChecker));
+        services.AddHttpClient(nameof(TenantAccessChecker)).AddInternalApiKey();
         services.AddSingleton<TenantAccessChecker>();
         return builder;
     }

@@ -20,7 +20,7 @@ builder.AddTenantData();
 builder.AddPlatformAuthentication();
 
 builder.Services.Configure<ProvisioningOptions>(builder.Configuration.GetSection(ProvisioningOptions.SectionName));
-builder.Services.AddHttpClient<IdentityUsers>(http => http.BaseAddress = new Uri("http://identity-api"));
+builder.Services.AddHttpClient<IdentityUsers>(http => http.BaseAddress = new Uri("http://identity-api")).AddInternalApiKey();
 builder.Services.AddSingleton<ServerAdmin>();
 builder.Services.AddSingleton<TenantTemplate>();
 builder.Services.AddScoped<TenantProvisioner>();

@@ -63,4 +63,11 @@ public static class PlatformInfrastructureExtensions
 
         return builder.AddParameter(name, secret: true);
     }
+
+    /// <summary>
+    /// The key services present on each other's <c>/internal</c> endpoints (<c>InternalApi__Key</c>). Generated when
+    /// not set, like the database password; a deployment supplies its own.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddInternalApiKey(this IDistributedApplicationBuilder builder) =>
+        builder.AddParameter("internal-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 }

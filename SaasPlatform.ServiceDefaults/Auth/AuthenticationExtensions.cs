@@ -25,7 +25,7 @@ public static class AuthenticationExtensions
         builder.Services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<JwksSigningKeySource>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JwksSigningKeySource>());
         // Polled every 250 ms: per-request HttpClient logs would flood every service's log (failures are still logged by RevocationSync).
-        builder.Services.AddHttpClient<IRevocationFeed, HttpRevocationFeed>().RemoveAllLoggers();
+        builder.Services.AddHttpClient<IRevocationFeed, HttpRevocationFeed>().AddInternalApiKey().RemoveAllLoggers();
         return builder.AddTokenValidation();
     }
 

@@ -294,6 +294,9 @@ public sealed partial class ObjectStorage : IDisposable
             PartNumber = partNumber,
             InputStream = body,
             UseChunkEncoding = false,
+            // The SigV4 payload hash already lets the server verify each part; the SDK's extra MD5 pass over the
+            // part (to compare with the ETag) only costs CPU on the upload path.
+            DisableDefaultChecksumValidation = true,
         }, cancellationToken);
         return new PartETag(partNumber, response.ETag);
     }

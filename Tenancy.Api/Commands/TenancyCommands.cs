@@ -1,4 +1,5 @@
 using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.ServiceDefaults.Auth;
 using Tenancy.Api.Data;
 using Tenancy.Api.Identity;
 using Tenancy.Api.Provisioning;
@@ -24,7 +25,7 @@ public static class TenancyCommands
         builder.Services.AddSingleton<ServerAdmin>();
 builder.Services.AddSingleton<TenantTemplate>();
         builder.Services.AddScoped<TenantProvisioner>();
-        builder.Services.AddHttpClient<IdentityUsers>(http => http.BaseAddress = new Uri(builder.Configuration["Identity:BaseAddress"] ?? "http://identity-api"));
+        builder.Services.AddHttpClient<IdentityUsers>(http => http.BaseAddress = new Uri(builder.Configuration["Identity:BaseAddress"] ?? "http://identity-api")).AddInternalApiKey();
         // Events enqueued here (tenant.created by init) are published by the running service's relay.
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Logging.AddSimpleConsole(options =>

@@ -9,7 +9,7 @@ namespace SaasPlatform.DeploymentTests;
 /// </summary>
 public sealed class DeploymentFixture : IAsyncLifetime
 {
-    public static readonly string[] SecretParameters = ["jwt-signing-key", "postgres-password", "minio-password", "vault-token"];
+    public static readonly string[] SecretParameters = ["jwt-signing-key", "internal-api-key", "postgres-password", "minio-password", "vault-token"];
 
     public static readonly string[] Projects = ["identity-api", "tenancy-api", "documents-api", "events-worker", "gateway"];
 

@@ -149,7 +149,7 @@ public sealed class KubernetesManifestTests(DeploymentFixture fixture)
         Assert.Equal("http://documents-api:8080", Config(output, "gateway", "services__documents-api__http__0"));
         Assert.Equal("minioadmin", Config(output, "minio", "MINIO_ROOT_USER"));
         Assert.Equal(
-            ["jwt-signing-key", "minio-password", "postgres-password", "vault-token"],
+            ["internal-api-key", "jwt-signing-key", "minio-password", "postgres-password", "vault-token"],
             output.ExpectedSecretKeys.Order(StringComparer.Ordinal));
     }
 
@@ -165,7 +165,7 @@ public sealed class KubernetesManifestTests(DeploymentFixture fixture)
         Assert.Equal("$(SECRET_POSTGRES_CONNECTION_STRING);Database=identitydb", Env(output, "identity-api", "ConnectionStrings__identitydb").Value);
         Assert.DoesNotContain("postgres:5432", output.AllText, StringComparison.Ordinal);
         Assert.Equal(
-            ["jwt-signing-key", "kafka-connection-string", "postgres-connection-string", "storage-connection-string"],
+            ["internal-api-key", "jwt-signing-key", "kafka-connection-string", "postgres-connection-string", "storage-connection-string"],
             output.ExpectedSecretKeys.Order(StringComparer.Ordinal));
     }
 

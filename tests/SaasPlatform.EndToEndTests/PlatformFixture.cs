@@ -51,6 +51,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// </summary>
     public string DatabasePrefix { get; } = $"e2e_{Guid.NewGuid().ToString("N")[..8]}_";
 
+    /// <summary>The services' key for each other's <c>/internal</c> endpoints, set for this run (never persisted).</summary>
+    public string InternalApiKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
     public async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SaasPlatform_AppHost>(
@@ -61,6 +64,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--DevServers:S3Port={S3Port}",
             $"--DevServers:S3Directory={S3Directory}",
             $"--DevServers:DatabasePrefix={DatabasePrefix}",
+            $"--Parameters:internal-api-key={InternalApiKey}",
             .. TestSettings.Select(setting => $"--ServiceOverrides:{setting}"),
         ]);
         // Resource logs (every service, PostgreSQL) stay in the dashboard; the test log keeps warnings and errors.
@@ -94,6 +98,14 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     /// <summary>A client that bypasses the gateway; only for proving what the gateway hides or for dev-server control.</summary>
     public HttpClient CreateDirectClient(string resource) => App.CreateHttpClient(resource, "http");
+
+    /// <summary>A direct client that presents the services' internal key, as another service would.</summary>
+    public HttpClient CreateInternalClient(string resource)
+    {
+        var client = CreateDirectClient(resource);
+        client.DefaultRequestHeaders.Add("X-Internal-Key", InternalApiKey);
+        return client;
+    }
 
     public ValueTask<string?> GetConnectionStringAsync(string resource) => App.GetConnectionStringAsync(resource);
 

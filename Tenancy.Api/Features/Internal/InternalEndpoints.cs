@@ -1,3 +1,4 @@
+using SaasPlatform.ServiceDefaults.Auth;
 namespace Tenancy.Api.Features.Internal;
 
 /// <summary>Service-to-service endpoints (never routed by the gateway).</summary>
@@ -5,7 +6,7 @@ public static class InternalEndpoints
 {
     public static IEndpointRouteBuilder MapInternalEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/internal").WithTags("Internal").ExcludeFromDescription();
+        var group = app.MapGroup("/internal").RequireInternalCaller().WithTags("Internal").ExcludeFromDescription();
         group.MapGet("/tenants/{tenantId:guid}/members/{userId:guid}", GetMembership.HandleAsync);
         group.MapGet("/users/{userId:guid}/tenants", ListUserTenants.HandleAsync);
         return app;

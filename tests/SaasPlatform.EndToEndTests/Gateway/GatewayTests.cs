@@ -9,15 +9,19 @@ public sealed class GatewayTests(PlatformFixture platform)
 {
     [Theory]
     [InlineData("/internal/revocations?after=0", "identity-api")]
+    [InlineData("/internal/users/00000000-0000-0000-0000-000000000001/tenants", "tenancy-api")]
     public async Task Internal_endpoints_exist_on_the_service_but_are_unreachable_through_the_gateway(string path, string service)
     {
-        using var direct = platform.CreateDirectClient(service);
+        using var direct = platform.CreateInternalClient(service);
+        using var withoutKey = platform.CreateDirectClient(service);
         using var gateway = platform.CreateGatewayClient();
 
         var directResponse = await direct.GetAsync(new Uri(path, UriKind.Relative));
+        var withoutKeyResponse = await withoutKey.GetAsync(new Uri(path, UriKind.Relative));
         var gatewayResponse = await gateway.GetAsync(new Uri(path, UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, directResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, withoutKeyResponse.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, gatewayResponse.StatusCode);
         var body = await gatewayResponse.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("not_found", body.GetProperty("error").GetString());

@@ -13,7 +13,7 @@ public sealed class InternalEndpointTests(PlatformFixture platform)
     public async Task Users_are_read_by_id_by_email_and_in_bulk()
     {
         using var client = platform.CreateGatewayClient();
-        using var identity = platform.CreateDirectClient("identity-api");
+        using var identity = platform.CreateInternalClient("identity-api");
         var session = await NewSessionAsync(client);
         var other = await NewSessionAsync(client);
 

@@ -199,7 +199,7 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
     public async Task The_internal_deactivate_endpoint_revokes_like_sql_does()
     {
         using var client = platform.CreateGatewayClient();
-        using var identity = platform.CreateDirectClient("identity-api");
+        using var identity = platform.CreateInternalClient("identity-api");
         var session = await NewSessionAsync(client);
 
         var response = await identity.PostAsync($"/internal/users/{session.UserId}/deactivate", null);
@@ -214,7 +214,7 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
     public async Task Revocations_are_durable_in_the_feed_other_services_and_restarts_read()
     {
         using var client = platform.CreateGatewayClient();
-        using var identity = platform.CreateDirectClient("identity-api");
+        using var identity = platform.CreateInternalClient("identity-api");
         var session = await NewSessionAsync(client);
         var jti = JwtPart(session.AccessToken, 1).GetProperty("jti").GetString();
         var sid = JwtPart(session.AccessToken, 1).GetProperty("sid").GetString();

@@ -26,6 +26,7 @@ internal static class TenancyCommand
 
         start.Environment["ConnectionStrings__postgres"] = await platform.GetConnectionStringAsync("postgres");
         start.Environment["ConnectionStrings__tenancydb"] = await platform.GetConnectionStringAsync("tenancydb");
+        start.Environment["InternalApi__Key"] = platform.InternalApiKey;
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
         start.Environment["Logging__LogLevel__Microsoft"] = "Warning";
         start.Environment["Logging__LogLevel__System.Net.Http"] = "Warning";

@@ -458,7 +458,7 @@ public sealed partial class TenantFlowTests(PlatformFixture platform)
         var outsider = await TenancyApi.UserAsync(_gateway, "outsider");
         var tenant = await TenancyApi.NewTenantAsync(_gateway, admin.AccessToken);
         var id = tenant.GetProperty("id").GetGuid();
-        using var tenancy = platform.CreateDirectClient("tenancy-api");
+        using var tenancy = platform.CreateInternalClient("tenancy-api");
 
         var membership = await tenancy.GetFromJsonAsync<JsonElement>($"/internal/tenants/{id}/members/{admin.UserId}");
         Assert.Equal(id, membership.GetProperty("tenant_id").GetGuid());
