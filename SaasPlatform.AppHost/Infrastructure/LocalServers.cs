@@ -94,6 +94,10 @@ internal sealed class LocalPostgresResource(string name, string repoRoot, int po
 
     public ParameterResource Password { get; } = password;
 
+    /// <remarks>
+    /// <c>SSL Mode=Disable</c>: the stand-in listens on loopback only, where TLS protects nothing and cost about a quarter
+    /// of a service's CPU per query. The container/production path (<c>ContainerServers</c>) keeps Npgsql's default.
+    /// </remarks>
     public ReferenceExpression ConnectionStringExpression =>
-        ReferenceExpression.Create($"Host=127.0.0.1;Port={Port.ToString(System.Globalization.CultureInfo.InvariantCulture)};Username=postgres;Password={Password}");
+        ReferenceExpression.Create($"Host=127.0.0.1;Port={Port.ToString(System.Globalization.CultureInfo.InvariantCulture)};Username=postgres;Password={Password};SSL Mode=Disable");
 }

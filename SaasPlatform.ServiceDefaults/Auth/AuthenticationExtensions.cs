@@ -79,9 +79,14 @@ public static class AuthenticationExtensions
         }
 
         var revocations = context.HttpContext.RequestServices.GetRequiredService<RevocationList>();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.HttpContext.RequestAborted);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
-        await revocations.WaitForFirstSyncAsync(timeout.Token);
+        if (!revocations.IsSynced)
+        {
+            // Only until the first sync: a linked source and its timer on every request cost more than the check.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.HttpContext.RequestAborted);
+            timeout.CancelAfter(TimeSpan.FromSeconds(5));
+            await revocations.WaitForFirstSyncAsync(timeout.Token);
+        }
+
         if (revocations.IsRevoked(
                 principal.FindFirstValue(JwtRegisteredClaimNames.Jti),
                 principal.FindFirstValue(TokenClaims.Session),

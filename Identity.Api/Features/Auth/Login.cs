@@ -54,14 +54,24 @@ public static class Login
         }
 
         var user = await db.Users.SingleOrDefaultAsync(u => u.Email.ToLower() == email, cancellationToken);
+
+        // The tenant list (Tenancy.Api) is needed only once the password is verified, but does not depend on it: it is
+        // fetched while bcrypt runs, so a login costs the verify plus the session insert, not plus an HTTP round trip.
+        // Its result, or its failure, is looked at only after a successful verify (Tenancy failing then is a 503).
+        var tenantsTask = user is { IsActive: true, PasswordHash: not null }
+            ? tenancy.GetActiveTenantsAsync(user.Id, cancellationToken)
+            : null;
+
         // An unknown email is verified against a dummy hash: it takes as long as a wrong password.
         if (!await hasher.VerifyAsync(password!, user?.PasswordHash, cancellationToken) || user is null)
         {
+            Abandon(tenantsTask);
             return ApiError.Unauthorized("Invalid email or password", ErrorCodes.InvalidCredentials);
         }
 
         if (!user.IsActive)
         {
+            Abandon(tenantsTask);
             return new ApiError(StatusCodes.Status403Forbidden, ErrorCodes.AccountInactive,
                 "Your account has been deactivated. Please contact support.");
         }
@@ -73,11 +83,9 @@ public static class Login
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        // The tenant list (Tenancy.Api) and the new session (identitydb) are independent: fetch them side by side.
         // If Tenancy fails the login is a 503 and the unused session simply expires.
-        var tenantsTask = tenancy.GetActiveTenantsAsync(user.Id, cancellationToken);
         var tokens = await sessions.StartAsync(user.Id, cancellationToken);
-        var tenants = await tenantsTask;
+        var tenants = await (tenantsTask ?? tenancy.GetActiveTenantsAsync(user.Id, cancellationToken));
         return TypedResults.Ok(AuthEnvelope.Of("Login successful", new AuthPayload
         {
             AccessToken = tokens.Access.Token,
@@ -86,4 +94,9 @@ public static class Login
             Tenants = tenants,
         }));
     }
+
+    /// <summary>A tenant fetch whose answer is not needed after all: its failure is observed, not rethrown.</summary>
+    private static void Abandon(Task? task) =>
+        task?.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 }

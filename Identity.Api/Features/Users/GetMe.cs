@@ -18,7 +18,7 @@ public static class GetMe
     public static async Task<Results<Ok<SuccessEnvelope<UserResponse>>, ApiError>> HandleAsync(
         ClaimsPrincipal principal, IdentityDbContext db, CancellationToken cancellationToken)
     {
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == principal.UserId(), cancellationToken);
+        var user = await UserById(db, principal.UserId(), cancellationToken);
         if (user is null)
         {
             return ApiError.NotFound("User not found");
@@ -30,6 +30,16 @@ public static class GetMe
             return ApiError.Unauthorized("Token has been revoked", ErrorCodes.TokenRevoked);
         }
 
-        return ApiResults.Ok("User profile retrieved successfully", UserResponse.From(user));
+        return ApiResults.Ok("User profile retrieved successfully", user);
     }
+
+    /// <summary>
+    /// The hottest read of the platform: compiled once (no expression-tree lookup per request), untracked, and only the
+    /// columns of the response (never the password hash).
+    /// </summary>
+    private static readonly Func<IdentityDbContext, Guid, CancellationToken, Task<UserResponse?>> UserById =
+        EF.CompileAsyncQuery((IdentityDbContext db, Guid id, CancellationToken _) => db.Users.AsNoTracking()
+            .Where(u => u.Id == id)
+            .Select(u => new UserResponse(u.Id, u.FirstName, u.LastName, u.Email, u.IsActive, u.CreatedAt, u.UpdatedAt))
+            .SingleOrDefault());
 }
