@@ -15,8 +15,9 @@ public static class TenantDataExtensions
 {
     /// <summary>
     /// Registers what a service needs to serve tenant data: the bounded registry of tenant connection pools
-    /// (<see cref="TenantDataSources"/>, on the server named by <c>ConnectionStrings:postgres</c>) and the cached
-    /// tenant access check (<see cref="TenantAccessChecker"/>, asking Tenancy.Api).
+    /// (<see cref="TenantDataSources"/>, on the server named by <c>ConnectionStrings:postgres</c>), the list of tenant
+    /// databases on that server (<see cref="TenantDatabaseCatalog"/>) and the cached tenant access check
+    /// (<see cref="TenantAccessChecker"/>, asking Tenancy.Api).
     /// </summary>
     public static IHostApplicationBuilder AddTenantData(this IHostApplicationBuilder builder)
     {
@@ -28,17 +29,23 @@ public static class TenantDataExtensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value;
-            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(options.ServerConnectionStringName)
-                ?? throw new InvalidOperationException($"ConnectionStrings:{options.ServerConnectionStringName} (the PostgreSQL server of tenant databases) is not configured");
+            var connectionString = ServerConnectionString(sp, options);
             // Where the service publishes events (AddOutboxPublishing), tenant contexts signal their commits to it.
             IInterceptor[] interceptors = sp.GetService<OutboxCommitInterceptor>() is { } outbox ? [outbox] : [];
             return new TenantDataSources(connectionString, options, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<TenantDataSources>>(), interceptors);
         });
 
+        services.AddSingleton(sp => new TenantDatabaseCatalog(
+            ServerConnectionString(sp, sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value)));
+
         // One checker per process: its cache must be shared by every request.
         services.AddHttpClient(nameof(TenantAccessChecker)).AddInternalApiKey();
         services.AddSingleton<TenantAccessChecker>();
         return builder;
     }
+
+    private static string ServerConnectionString(IServiceProvider services, TenantConnectionOptions options) =>
+        services.GetRequiredService<IConfiguration>().GetConnectionString(options.ServerConnectionStringName)
+        ?? throw new InvalidOperationException($"ConnectionStrings:{options.ServerConnectionStringName} (the PostgreSQL server of tenant databases) is not configured");
 }

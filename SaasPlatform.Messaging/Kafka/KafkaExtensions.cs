@@ -40,6 +40,7 @@ public static class KafkaExtensions
                 }
             })
             .Validate(o => !string.IsNullOrWhiteSpace(o.BootstrapServers), "ConnectionStrings:kafka is not set")
+            .Validate(o => o.FetchWaitMaxMs is >= 0 and <= 300_000, "Kafka:FetchWaitMaxMs must be between 0 and 300000")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;

@@ -66,6 +66,17 @@ public sealed class OutboxPublisher(IProducer<string, byte[]> producer, TimeProv
         }
     }
 
+    /// <summary>
+    /// Whether the outbox behind <paramref name="connection"/> (open) has rows waiting to be published: one index probe
+    /// (the partial index on pending rows), so a sweep can look at many databases cheaply and publish only where needed.
+    /// </summary>
+    public static async Task<bool> HasPendingAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT EXISTS (SELECT 1 FROM {OutboxModelExtensions.TableName} WHERE sent_at IS NULL)", connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
     /// <summary>Deletes rows sent before <paramref name="olderThan"/> ago; the outbox is not an archive.</summary>
     public async Task<int> PurgeSentAsync(NpgsqlConnection connection, TimeSpan olderThan, CancellationToken cancellationToken)
     {

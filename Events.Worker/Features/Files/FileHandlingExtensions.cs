@@ -10,7 +10,6 @@ public static class FileHandlingExtensions
     {
         builder.AddObjectStorage();
         builder.Services.Configure<FileHandlingOptions>(builder.Configuration.GetSection(FileHandlingOptions.SectionName));
-        builder.Services.AddSingleton<TenantDatabases>();
         builder.Services.AddSingleton<OrphanCollector>();
         builder.Services.AddSingleton<OrphanCollection>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OrphanCollection>());

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using SaasPlatform.TenantData.Connections;
 
 namespace Events.Worker.Features.Files;
 
@@ -9,7 +10,7 @@ namespace Events.Worker.Features.Files;
 /// lost event left, so no orphan outlives its grace period by more than the sweep interval.
 /// </summary>
 internal sealed partial class OrphanCollection(
-    OrphanCollector collector, TenantDatabases databases, TimeProvider time, IOptions<FileHandlingOptions> options,
+    OrphanCollector collector, TenantDatabaseCatalog databases, TimeProvider time, IOptions<FileHandlingOptions> options,
     ILogger<OrphanCollection> logger) : BackgroundService
 {
     private readonly Lock _lock = new();

@@ -44,8 +44,11 @@ internal sealed class EventsDatabase(string connectionString) : IAsyncDisposable
             await insert.ExecuteNonQueryAsync();
         }
 
+        // Taken as the commit starts (like an event's timestamp): the pipeline may handle the event before this
+        // process gets to run again after the commit, so a clock read afterwards can be later than handled_at.
+        var committing = DateTimeOffset.UtcNow;
         await transaction.CommitAsync();
-        return DateTimeOffset.UtcNow;
+        return committing;
     }
 
     public Task<DateTimeOffset> EnqueueAuditAsync(Guid eventId, Guid tenantId, string action, string? resourceId = null) =>
