@@ -132,14 +132,27 @@ public sealed class ProvisioningTests(PlatformFixture platform, ITestOutputHelpe
     private async Task RestartTenancyAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        // The process is gone; the resource may still be shutting down in DCP. Start it again.
-        var result = await platform.App.ResourceCommands.ExecuteCommandAsync("tenancy-api", KnownResourceCommands.StartCommand, timeout.Token);
-        if (!result.Success)
+        // The process is gone; the resource may still be shutting down in DCP, and a start that races it can fail
+        // (its port not yet free): start it again, a few times if need be.
+        for (var attempt = 1; ; attempt++)
         {
-            result = await platform.App.ResourceCommands.ExecuteCommandAsync("tenancy-api", KnownResourceCommands.RestartCommand, timeout.Token);
-        }
+            var result = await platform.App.ResourceCommands.ExecuteCommandAsync("tenancy-api", KnownResourceCommands.StartCommand, timeout.Token);
+            if (!result.Success)
+            {
+                result = await platform.App.ResourceCommands.ExecuteCommandAsync("tenancy-api", KnownResourceCommands.RestartCommand, timeout.Token);
+            }
 
-        Assert.True(result.Success, result.Message);
-        await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("tenancy-api", timeout.Token);
+            try
+            {
+                Assert.True(result.Success, result.Message);
+                await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("tenancy-api", timeout.Token);
+                return;
+            }
+            catch (Exception e) when (attempt < 3 && e is DistributedApplicationException or Xunit.Sdk.TrueException)
+            {
+                output.WriteLine($"restart attempt {attempt} failed: {e.Message}");
+                await Task.Delay(TimeSpan.FromSeconds(2), timeout.Token);
+            }
+        }
     }
 }
