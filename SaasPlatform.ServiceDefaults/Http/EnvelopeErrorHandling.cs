@@ -18,6 +18,8 @@ internal static class EnvelopeErrorHandling
             BadHttpRequestException bad => FromBadRequest(bad),
             JsonException => ApiError.BadRequest("Malformed JSON in request body"),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
+            // A dependency too busy to answer in time (a full connection pool, a slow database): retryable, not a bug.
+            TimeoutException or { InnerException: TimeoutException } => Busy(context, exception),
             _ => null,
         };
 
@@ -29,6 +31,14 @@ internal static class EnvelopeErrorHandling
         }
 
         await error.ExecuteAsync(context);
+    }
+
+    private static ApiError Busy(HttpContext context, Exception exception)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SaasPlatform.Errors");
+        logger.LogWarning(exception, "Timed out on {Method} {Path}: answered 503", context.Request.Method, context.Request.Path);
+        context.Response.Headers.RetryAfter = "1";
+        return new ApiError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, "The service is busy, retry shortly");
     }
 
     private static ApiError FromBadRequest(BadHttpRequestException exception) => exception.StatusCode switch
