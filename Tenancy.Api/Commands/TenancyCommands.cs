@@ -23,7 +23,7 @@ public static class TenancyCommands
         builder.AddTenantData();
         builder.Services.Configure<ProvisioningOptions>(builder.Configuration.GetSection(ProvisioningOptions.SectionName));
         builder.Services.AddSingleton<ServerAdmin>();
-builder.Services.AddSingleton<TenantTemplate>();
+        builder.Services.AddSingleton<TenantTemplate>();
         builder.Services.AddScoped<TenantProvisioner>();
         builder.Services.AddHttpClient<IdentityUsers>(http => http.BaseAddress = new Uri(builder.Configuration["Identity:BaseAddress"] ?? "http://identity-api")).AddInternalApiKey();
         // Events enqueued here (tenant.created by init) are published by the running service's relay.

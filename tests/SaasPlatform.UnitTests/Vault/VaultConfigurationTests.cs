@@ -10,7 +10,14 @@ namespace SaasPlatform.UnitTests.Vault;
 /// <summary>The Vault configuration source over real HTTP against <see cref="FakeVault"/>.</summary>
 public sealed class VaultConfigurationTests
 {
-    private const string PemValue = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----\n";
+    // A signing key is a multi-line PEM: generated per run, so no key material sits in git.
+    private static readonly string PemValue = NewPem();
+
+    private static string NewPem()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        return key.ExportPkcs8PrivateKeyPem() + "\n";
+    }
 
     [Fact]
     public async Task Token_read_maps_secret_keys_into_configuration()
