@@ -36,6 +36,8 @@ public static class TenantDataExtensions
                 sp.GetRequiredService<ILogger<TenantDataSources>>(), interceptors);
         });
 
+        services.AddHostedService<TenantDataWarmUp>();
+
         services.AddSingleton(sp => new TenantDatabaseCatalog(
             ServerConnectionString(sp, sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value)));
 

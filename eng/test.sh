@@ -19,7 +19,12 @@ done
 # The failed tests' names last, where a truncated CI log still shows them.
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue
-  grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$trx" | sed -n 's/.*testName="\([^"]*\)".*/FAILED: \1/p'
+  # Each failed test's name and the head of its error message (XML-unescaped), so the cause survives truncation.
+  perl -0777 -ne 'my %e = ("lt" => "<", "gt" => ">", "quot" => "\"", "apos" => "\x27", "amp" => "&");
+    while (/<UnitTestResult [^>]*?testName="([^"]*)"[^>]*?outcome="Failed"[^>]*>(.*?)<\/UnitTestResult>/gs) {
+      my ($name, $body) = ($1, $2); my ($message) = $body =~ /<Message>(.*?)<\/Message>/s; $message //= "";
+      $message =~ s/&(lt|gt|quot|apos|amp);/$e{$1}/g; my @lines = (split /\n/, $message)[0 .. 11];
+      print "FAILED: $name\n", map { defined $_ ? "    $_\n" : "" } @lines; }' "$trx"
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed"

@@ -16,6 +16,7 @@ namespace SaasPlatform.TenantData.Connections;
 /// </summary>
 public sealed class TenantDataSources : IDisposable
 {
+    private const string WarmUpDatabaseName = "tenant_warm_up_00000000"; // never connected to
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly string _serverConnectionString;
@@ -71,6 +72,8 @@ public sealed class TenantDataSources : IDisposable
             builder.MaxPoolSize = _options.MaxPoolSizePerTenant;
             builder.ConnectionIdleLifetime = (int)Math.Max(1, _options.ConnectionIdleLifetime.TotalSeconds);
             builder.ConnectionPruningInterval = Math.Min(10, builder.ConnectionIdleLifetime);
+            // A burst on one tenant queues for its few connections: wait as long as for a pool slot, not Npgsql's 15 s.
+            builder.Timeout = (int)Math.Clamp(_options.AcquireTimeout.TotalSeconds, 1, 1024);
         }
 
         return builder.ConnectionString;
@@ -143,12 +146,7 @@ public sealed class TenantDataSources : IDisposable
         var lease = await RentAsync(databaseName, cancellationToken);
         try
         {
-            // A connection (not the data source) keeps EF's internal service provider shared by all tenants.
-            var options = new DbContextOptionsBuilder<TenantDbContext>()
-                .UseNpgsql(lease.DataSource.CreateConnection(), contextOwnsConnection: true)
-                .AddInterceptors(_interceptors)
-                .Options;
-            var context = new TenantDbContext(options, _time);
+            var context = NewContext(lease.DataSource.CreateConnection());
             context.HoldLease(lease);
             return context;
         }
@@ -158,6 +156,24 @@ public sealed class TenantDataSources : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Builds the EF Core model and compiles a query without touching any database, so that the first requests after
+    /// start-up (often a burst) do not all queue behind that one-time work while holding tenant connections.
+    /// </summary>
+    public void WarmUp()
+    {
+        using var context = NewContext(new NpgsqlConnection(BuildConnectionString(WarmUpDatabaseName, pooling: false)));
+        _ = context.Files.Where(f => f.Sha256Hash == "").Select(f => f.Id).ToQueryString();
+    }
+
+    // A connection (not the data source) keeps EF's internal service provider shared by all tenants.
+    private TenantDbContext NewContext(NpgsqlConnection connection) => new(
+        new DbContextOptionsBuilder<TenantDbContext>()
+            .UseNpgsql(connection, contextOwnsConnection: true)
+            .AddInterceptors(_interceptors)
+            .Options,
+        _time);
 
     /// <summary>Closes pools idle for longer than the timeout. Runs on a timer; public for tests.</summary>
     public void SweepIdle()

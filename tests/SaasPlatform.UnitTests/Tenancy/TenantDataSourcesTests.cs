@@ -31,7 +31,18 @@ public sealed class TenantDataSourcesTests : IDisposable
         Assert.Equal("tenant_acme_1a2b3c4d", settings.Database);
         Assert.Equal(2, settings.MaxPoolSize);
         Assert.Equal(0, settings.MinPoolSize);
+        Assert.Equal(1, settings.Timeout); // waits for a connection as long as for a pool slot (300 ms), at least 1 s
         Assert.Equal(6, _registry.MaxConnections);
+    }
+
+    [Fact]
+    public void Warming_up_builds_the_model_without_reaching_any_server()
+    {
+        using var unreachable = new TenantDataSources("Host=server.invalid;Username=nobody", new TenantConnectionOptions(), _time);
+
+        unreachable.WarmUp();
+
+        Assert.Equal(0, unreachable.OpenCount);
     }
 
     [Fact]
