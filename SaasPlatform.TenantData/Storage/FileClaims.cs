@@ -1,9 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using SaasPlatform.TenantData.Schema;
-using SaasPlatform.TenantData.Storage;
 
-namespace Documents.Api.Features.Documents;
+namespace SaasPlatform.TenantData.Storage;
 
 /// <summary>
 /// Deduplication (D8) made race-free by the unique index on <c>files.sha256_hash</c>, which doubles as the lock
@@ -39,10 +38,15 @@ public static class FileClaims
     /// <summary>Inserts or reuses the file row of these bytes; call inside a transaction.</summary>
     public static async Task<ClaimedFile> ClaimAsync(TenantDbContext db, StoredFile file, CancellationToken cancellationToken)
     {
+        // ON CONFLICT arbitrates on sha256_hash only: two inserts racing past its check would collide on the other
+        // unique index (s3_path, derived from the hash) with an error instead. The transaction-scoped advisory lock on
+        // the hash, taken in the same statement, queues them so that the second always sees the first's row.
         var rows = await db.Database.SqlQuery<ClaimedFile>($$"""
+            WITH claim AS (SELECT pg_advisory_xact_lock(hashtextextended({{file.Sha256Hash}}, 0)))
             INSERT INTO files (id, created_at, updated_at, created_by, md5_hash, sha256_hash, s3_path, file_size, file_metadata)
-            VALUES ({{file.Id}}, {{file.CreatedAt}}, {{file.UpdatedAt}}, {{file.CreatedBy}}, {{file.Md5Hash}}, {{file.Sha256Hash}},
-                    {{file.S3Path}}, {{file.FileSize}}, '{}'::jsonb)
+            SELECT {{file.Id}}, {{file.CreatedAt}}, {{file.UpdatedAt}}, {{file.CreatedBy}}, {{file.Md5Hash}}, {{file.Sha256Hash}},
+                   {{file.S3Path}}, {{file.FileSize}}, '{}'::jsonb
+            FROM claim
             ON CONFLICT (sha256_hash) DO UPDATE SET orphaned_at = NULL
             RETURNING id AS "Id", md5_hash AS "Md5Hash", s3_path AS "S3Path", file_size AS "FileSize",
                       created_at AS "CreatedAt", (xmax = 0) AS "Inserted"
