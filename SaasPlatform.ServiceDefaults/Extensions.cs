@@ -132,7 +132,11 @@ public static class Extensions
     /// </summary>
     public static WebApplication UseApiEnvelope(this WebApplication app)
     {
-        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = EnvelopeErrorHandling.HandleExceptionAsync });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = EnvelopeErrorHandling.HandleExceptionAsync,
+            SuppressDiagnosticsCallback = handled => EnvelopeErrorHandling.IsAnsweredWithoutFault(handled.HttpContext, handled.Exception),
+        });
         app.UseStatusCodePages(EnvelopeErrorHandling.WriteStatusCodeAsync);
         // Routing explicitly after the handlers: otherwise it runs first, and its errors (an ambiguous match)
         // would escape the envelope.

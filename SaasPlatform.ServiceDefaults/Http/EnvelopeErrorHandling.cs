@@ -23,15 +23,18 @@ internal static class EnvelopeErrorHandling
             _ => null,
         };
 
-        if (error is null)
-        {
-            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SaasPlatform.Errors");
-            logger.LogError(exception, "Unhandled exception on {Method} {Path}", context.Request.Method, context.Request.Path);
-            error = new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, "An unexpected error occurred");
-        }
-
+        // A real bug: the middleware logs it (once, with the exception) and tags the request metric with its type.
+        error ??= new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, "An unexpected error occurred");
         await error.ExecuteAsync(context);
     }
+
+    /// <summary>
+    /// Exceptions answered with a 4xx or a 503 (a client's malformed request, a client gone, a busy dependency):
+    /// the middleware records no error diagnostics for them, so error logs and metrics stay for real faults.
+    /// </summary>
+    public static bool IsAnsweredWithoutFault(HttpContext context, Exception exception) =>
+        exception is ApiException or BadHttpRequestException or JsonException or TimeoutException or { InnerException: TimeoutException }
+        || (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested);
 
     private static ApiError Busy(HttpContext context, Exception exception)
     {
