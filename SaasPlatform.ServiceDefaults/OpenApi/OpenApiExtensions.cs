@@ -40,6 +40,19 @@ public static class OpenApiExtensions
 
                 return Task.CompletedTask;
             });
+            // A polymorphic type whose derived types carry no discriminator is plain anyOf on the wire: the generator
+            // still announces a "$type" discriminator property that no payload has.
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                if (schema is OpenApiSchema { Discriminator: not null } polymorphic
+                    && context.JsonTypeInfo.PolymorphismOptions is { } polymorphism
+                    && polymorphism.DerivedTypes.All(derived => derived.TypeDiscriminator is null))
+                {
+                    polymorphic.Discriminator = null;
+                }
+
+                return Task.CompletedTask;
+            });
             options.AddOperationTransformer((operation, context, _) =>
             {
                 var requiresAuth = context.Description.ActionDescriptor.EndpointMetadata

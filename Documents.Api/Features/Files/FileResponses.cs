@@ -5,13 +5,18 @@ using SaasPlatform.TenantData.Schema;
 
 namespace Documents.Api.Features.Files;
 
+/// <summary>An item of the file list: a <see cref="FileSummary"/>, or with <c>include_stats</c> a <see cref="FileDetail"/>.</summary>
+[JsonDerivedType(typeof(FileSummary))]
+[JsonDerivedType(typeof(FileDetail))]
+public abstract record FileListItem;
+
 /// <summary>A file in a list without statistics (§2.9).</summary>
 public sealed record FileSummary(
     Guid Id,
     string Md5Hash,
     string S3Path,
     long FileSize,
-    [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset CreatedAt);
+    [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset CreatedAt) : FileListItem;
 
 /// <summary>Every column of a file plus how many documents reference it (numbers are numbers, D11).</summary>
 public sealed record FileDetail(
@@ -26,7 +31,7 @@ public sealed record FileDetail(
     JsonElement FileMetadata,
     int DocumentCount,
     bool IsOrphaned,
-    [property: JsonConverter(typeof(NullableIsoTimestampConverter))] DateTimeOffset? OrphanedAt)
+    [property: JsonConverter(typeof(NullableIsoTimestampConverter))] DateTimeOffset? OrphanedAt) : FileListItem
 {
     /// <summary>The documents that reference the file: in a file's detail only, not in lists.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

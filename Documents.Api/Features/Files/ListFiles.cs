@@ -16,7 +16,7 @@ namespace Documents.Api.Features.Files;
 public static class ListFiles
 {
     public sealed record FilePage(
-        IReadOnlyList<object> Files,
+        IReadOnlyList<FileListItem> Files,
         PaginationInfo Pagination,
         [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] StorageStats? Stats);
 
@@ -45,18 +45,18 @@ public static class ListFiles
         var ordered = db.Files.AsNoTracking().OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id)
             .Skip(paging.Skip).Take(paging.PerPage);
 
-        IReadOnlyList<object> files;
+        IReadOnlyList<FileListItem> files;
         StorageStats? stats = null;
         if (withStats)
         {
             var rows = await ordered.Select(f => new { File = f, Count = f.Documents.Count }).ToListAsync(cancellationToken);
-            files = rows.Select(r => (object)FileDetail.From(r.File, r.Count)).ToList();
+            files = [.. rows.Select(r => FileDetail.From(r.File, r.Count))];
             var bytes = await db.Files.SumAsync(f => (long?)f.FileSize, cancellationToken) ?? 0;
             stats = new StorageStats(total, bytes, Math.Round(bytes / 1048576.0, 2));
         }
         else
         {
-            files = await ordered.Select(f => (object)new FileSummary(f.Id, f.Md5Hash, f.S3Path, f.FileSize, f.CreatedAt))
+            files = await ordered.Select(f => (FileListItem)new FileSummary(f.Id, f.Md5Hash, f.S3Path, f.FileSize, f.CreatedAt))
                 .ToListAsync(cancellationToken);
         }
 

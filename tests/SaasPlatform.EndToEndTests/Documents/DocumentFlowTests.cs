@@ -133,6 +133,9 @@ public sealed class DocumentFlowTests(PlatformFixture platform)
         Assert.False(detailed.GetProperty("is_orphaned").GetBoolean());
         Assert.Equal(64, detailed.GetProperty("sha256_hash").GetString()!.Length);
         Assert.Equal(JsonValueKind.Object, detailed.GetProperty("file_metadata").ValueKind);
+        Assert.Equal(
+            new[] { "created_at", "created_by", "document_count", "file_metadata", "file_size", "id", "is_orphaned", "md5_hash", "orphaned_at", "s3_path", "sha256_hash", "updated_at" },
+            detailed.EnumerateObject().Select(p => p.Name).Order().ToArray());
 
         var detail = await GetDataAsync(gateway, $"{world.Files}/{fileId}", world.Viewer.AccessToken);
         Assert.Equal(2, detail.GetProperty("documents").GetArrayLength());

@@ -121,6 +121,21 @@ public sealed class GatewayTests(PlatformFixture platform)
     }
 
     [Fact]
+    public async Task Docs_describe_both_shapes_of_a_file_list_item()
+    {
+        using var gateway = platform.CreateGatewayClient();
+
+        var document = await gateway.GetStringAsync(new Uri("/api/docs/openapi/documents.json", UriKind.Relative));
+        var schemas = JsonDocument.Parse(document).RootElement.GetProperty("components").GetProperty("schemas");
+
+        var item = schemas.GetProperty("FileListItem");
+        Assert.Equal(2, item.GetProperty("anyOf").GetArrayLength());
+        Assert.False(item.TryGetProperty("discriminator", out _), "no discriminator property is ever sent");
+        Assert.True(schemas.GetProperty("FileListItemFileDetail").GetProperty("properties").TryGetProperty("document_count", out _));
+        Assert.False(schemas.GetProperty("FileListItemFileSummary").GetProperty("properties").TryGetProperty("document_count", out _));
+    }
+
+    [Fact]
     public async Task Docs_ui_renders_the_operations_in_a_headless_browser()
     {
         using var gateway = platform.CreateGatewayClient();
