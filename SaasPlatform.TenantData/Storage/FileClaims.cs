@@ -9,8 +9,8 @@ namespace SaasPlatform.TenantData.Storage;
 /// on a content-addressed key:
 /// <list type="bullet">
 /// <item>An upload first <em>claims</em> the hash inside its transaction: it inserts the file row, or, when one
-/// exists, locks it and clears <c>orphaned_at</c>. Concurrent uploads of the same bytes wait on that claim; the
-/// losers get the winner's row.</item>
+/// exists, locks it and clears <c>orphaned_at</c>. Concurrent uploads of the same bytes wait on that claim (an
+/// advisory lock on the hash queues even the very first inserts); the losers get the winner's row.</item>
 /// <item>Only the inserter writes the object at the final key, while still holding the claim, and commits after.
 /// So an existing row always has its object, and bytes already stored are never written again.</item>
 /// <item>The orphan collector deletes a row and its object in one transaction, so it can neither delete an object a
