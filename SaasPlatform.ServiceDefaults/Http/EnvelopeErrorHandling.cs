@@ -9,19 +9,19 @@ namespace SaasPlatform.ServiceDefaults.Http;
 /// <summary>Turns framework errors and unhandled exceptions into the envelope; a 500 never carries exception text (D2).</summary>
 internal static class EnvelopeErrorHandling
 {
+    private static readonly ApiError DependencyBusy =
+        new(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, "The service is busy, retry shortly");
+
     public static async Task HandleExceptionAsync(HttpContext context)
     {
         var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-        var error = exception switch
+        var error = exception is null ? null : Answer(exception);
+        if (ReferenceEquals(error, DependencyBusy))
         {
-            ApiException api => api.Error,
-            BadHttpRequestException bad => FromBadRequest(bad),
-            JsonException => ApiError.BadRequest("Malformed JSON in request body"),
-            OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,
-            // A dependency too busy to answer in time (a full connection pool, a slow database): retryable, not a bug.
-            TimeoutException or { InnerException: TimeoutException } => Busy(context, exception),
-            _ => null,
-        };
+            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SaasPlatform.Errors");
+            logger.LogWarning(exception, "Timed out on {Method} {Path}: answered 503", context.Request.Method, context.Request.Path);
+            context.Response.Headers.RetryAfter = "1";
+        }
 
         // A real bug: the middleware logs it (once, with the exception) and tags the request metric with its type.
         error ??= new ApiError(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, "An unexpected error occurred");
@@ -29,20 +29,22 @@ internal static class EnvelopeErrorHandling
     }
 
     /// <summary>
-    /// Exceptions answered with a 4xx or a 503 (a client's malformed request, a client gone, a busy dependency):
-    /// the middleware records no error diagnostics for them, so error logs and metrics stay for real faults.
+    /// Exceptions answered with a 4xx or a 503, or whose client is gone: the middleware records no error diagnostics
+    /// for them, so error logs and metrics stay for real faults.
     /// </summary>
     public static bool IsAnsweredWithoutFault(HttpContext context, Exception exception) =>
-        exception is ApiException or BadHttpRequestException or JsonException or TimeoutException or { InnerException: TimeoutException }
-        || (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested);
+        Answer(exception) is not null || (exception is OperationCanceledException && context.RequestAborted.IsCancellationRequested);
 
-    private static ApiError Busy(HttpContext context, Exception exception)
+    /// <summary>The answer to an exception that is not a bug; null for a bug (a 500).</summary>
+    private static ApiError? Answer(Exception exception) => exception switch
     {
-        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SaasPlatform.Errors");
-        logger.LogWarning(exception, "Timed out on {Method} {Path}: answered 503", context.Request.Method, context.Request.Path);
-        context.Response.Headers.RetryAfter = "1";
-        return new ApiError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, "The service is busy, retry shortly");
-    }
+        ApiException api => api.Error,
+        BadHttpRequestException bad => FromBadRequest(bad),
+        JsonException => ApiError.BadRequest("Malformed JSON in request body"),
+        // A dependency too busy to answer in time (a full connection pool, a slow database): retryable, not a bug.
+        TimeoutException or { InnerException: TimeoutException } => DependencyBusy,
+        _ => null,
+    };
 
     private static ApiError FromBadRequest(BadHttpRequestException exception) => exception.StatusCode switch
     {

@@ -18,37 +18,32 @@ public static class ListTenants
     public static async Task<List<TenantView>> LoadAsync(TenancyDbContext db, Guid userId, CancellationToken cancellationToken)
     {
         var views = new List<TenantView>();
-        await foreach (var row in ActiveTenantsOf(db, userId).WithCancellation(cancellationToken))
+        await foreach (var view in ActiveTenantsOf(db, userId).WithCancellation(cancellationToken))
         {
-            views.Add(new TenantView
-            {
-                Id = row.Id,
-                Name = row.Name,
-                DatabaseName = row.DatabaseName,
-                IsActive = row.IsActive,
-                CreatedAt = row.CreatedAt,
-                UpdatedAt = row.UpdatedAt,
-                CreatedBy = row.CreatedBy,
-                Role = row.Role.ToWire(),
-                JoinedAt = IsoTimestampConverter.Format(row.JoinedAt),
-            });
+            views.Add(view);
         }
 
         return views;
     }
 
-    private sealed record Row(
-        Guid Id, string Name, string DatabaseName, bool IsActive, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-        Guid? CreatedBy, TenantRole Role, DateTimeOffset JoinedAt);
-
     /// <summary>
     /// Compiled once (no expression-tree lookup per request), untracked, and only the columns of the response: a join,
-    /// not entities for the change tracker's identity resolution.
+    /// not entities for the change tracker's identity resolution. Role and joined_at are formatted as rows arrive.
     /// </summary>
-    private static readonly Func<TenancyDbContext, Guid, IAsyncEnumerable<Row>> ActiveTenantsOf =
+    private static readonly Func<TenancyDbContext, Guid, IAsyncEnumerable<TenantView>> ActiveTenantsOf =
         EF.CompileAsyncQuery((TenancyDbContext db, Guid userId) => db.Memberships.AsNoTracking()
             .Where(m => m.UserId == userId && m.Tenant!.IsActive && m.Tenant.Status == TenantStatus.Active)
             .OrderByDescending(m => m.JoinedAt)
-            .Select(m => new Row(m.Tenant!.Id, m.Tenant.Name, m.Tenant.DatabaseName, m.Tenant.IsActive, m.Tenant.CreatedAt,
-                m.Tenant.UpdatedAt, m.Tenant.CreatedBy, m.Role, m.JoinedAt)));
+            .Select(m => new TenantView
+            {
+                Id = m.Tenant!.Id,
+                Name = m.Tenant.Name,
+                DatabaseName = m.Tenant.DatabaseName,
+                IsActive = m.Tenant.IsActive,
+                CreatedAt = m.Tenant.CreatedAt,
+                UpdatedAt = m.Tenant.UpdatedAt,
+                CreatedBy = m.Tenant.CreatedBy,
+                Role = m.Role.ToWire(),
+                JoinedAt = IsoTimestampConverter.Format(m.JoinedAt),
+            }));
 }
