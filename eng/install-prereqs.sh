@@ -29,5 +29,10 @@ if [ ! -d eng/s3rver/node_modules/s3rver ]; then
   (cd eng/s3rver && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+if [ ! -d eng/httpyac/node_modules/httpyac ]; then
+  echo "==> installing httpyac (runs the .http examples in the end-to-end tests)"
+  (cd eng/httpyac && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 echo "==> restoring .NET packages"
 dotnet restore SaasPlatform.sln -v quiet
