@@ -4,15 +4,20 @@ using Identity.Api.Features;
 using Identity.Api.Features.Auth;
 using Identity.Api.Features.Internal;
 using Identity.Api.Features.Users;
+using Identity.Api.Http;
 using Identity.Api.Sessions;
 using Identity.Api.Tenancy;
 using Identity.Api.Tokens;
 using Microsoft.AspNetCore.HttpOverrides;
+using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddNpgsqlDbContext<IdentityDbContext>("identitydb");
+// Audit events (registration, logins, logouts, refresh-token reuse) commit with their change; the relay publishes
+// them whenever Kafka is reachable, so Identity neither waits for Kafka at start nor fails when it is down.
+builder.AddOutboxRelay<IdentityDbContext>();
 
 builder.Services.Configure<IdentitySettings>(builder.Configuration.GetSection(IdentitySettings.SectionName));
 
@@ -30,6 +35,7 @@ builder.Services.AddHostedService<ExpiredRowsCleanup>();
 
 builder.Services.AddSingleton<PasswordHasher>();
 builder.Services.AddSingleton<AuthRateLimiter>();
+builder.Services.AddScoped<LoginLockout>();
 builder.Services.AddHttpClient<TenancyClient>(http => http.BaseAddress = new Uri(TenancyClient.BaseAddress)).AddInternalApiKey();
 
 // The client address for rate limits comes from X-Forwarded-For, but only from trusted proxies: loopback (the
@@ -50,12 +56,13 @@ app.Services.GetRequiredService<TokenSigningKeys>();
 
 app.UseForwardedHeaders();
 app.UseApiEnvelope();
+app.UseAnonymousBodyLimit();
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
 app.MapJwks();
-app.MapGroup("/api/auth").MapRegister().MapLogin().MapRefresh().MapLogout().MapAuthHealth().WithTags("Auth");
+app.MapGroup("/api/auth").WithAnonymousBodyLimit().MapRegister().MapLogin().MapRefresh().MapLogout().MapAuthHealth().WithTags("Auth");
 app.MapGroup("/api/users").MapGetMe().MapUpdateMe().MapUsersHealth().WithTags("Users");
 app.MapGroup("/internal").RequireInternalCaller().MapInternalUsers().MapRevocationFeed().ExcludeFromDescription();
 

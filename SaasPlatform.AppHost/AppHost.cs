@@ -19,7 +19,7 @@ var identity = builder.AddProject<Projects.Identity_Api>("identity-api")
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithReference(identityDb).WaitFor(identityDb)
-    .WithReference(infra.Kafka).WaitFor(infra.Kafka);
+    .WithReference(infra.Kafka);   // audit events go through identitydb's outbox: the relay retries, no need to wait
 
 var tenancy = builder.AddProject<Projects.Tenancy_Api>("tenancy-api")
     .WithServiceOverrides()

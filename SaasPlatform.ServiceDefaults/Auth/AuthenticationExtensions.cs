@@ -13,6 +13,9 @@ namespace SaasPlatform.ServiceDefaults.Auth;
 
 public static class AuthenticationExtensions
 {
+    /// <summary>How far validators tolerate clocks apart; expiry and not-before are checked with this margin.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
     private const string RevokedFailure = "Token has been revoked";
 
     /// <summary>
@@ -48,15 +51,7 @@ public static class AuthenticationExtensions
             .Configure<ISigningKeySource, IOptions<JwtSettings>>((options, keys, settings) =>
             {
                 options.MapInboundClaims = false;
-                options.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = settings.Value.Issuer,
-                    ValidAudience = settings.Value.Audience,
-                    ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-                    IssuerSigningKeyResolver = (_, _, kid, _) => keys.GetKeys(kid),
-                    ClockSkew = TimeSpan.FromSeconds(30),
-                    NameClaimType = JwtRegisteredClaimNames.Sub,
-                };
+                options.TokenValidationParameters = CreateValidationParameters(settings.Value, keys);
                 options.Events = new JwtBearerEvents
                 {
                     OnTokenValidated = ValidateTokenAsync,
@@ -68,6 +63,23 @@ public static class AuthenticationExtensions
         services.AddAuthorization();
         return builder;
     }
+
+    /// <summary>
+    /// The validation parameters of every service (and of Identity's refresh tokens): ES256 only (so neither
+    /// <c>alg=none</c> nor an HMAC keyed with the public key can pass), the platform's issuer and audience, a signed
+    /// token with an expiry, 30 s of clock skew, and keys resolved by <c>kid</c> from <paramref name="keys"/>.
+    /// </summary>
+    public static TokenValidationParameters CreateValidationParameters(JwtSettings settings, ISigningKeySource keys) => new()
+    {
+        ValidIssuer = settings.Issuer,
+        ValidAudience = settings.Audience,
+        ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+        IssuerSigningKeyResolver = (_, _, kid, _) => keys.GetKeys(kid),
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        ClockSkew = ClockSkew,
+        NameClaimType = JwtRegisteredClaimNames.Sub,
+    };
 
     private static async Task ValidateTokenAsync(TokenValidatedContext context)
     {

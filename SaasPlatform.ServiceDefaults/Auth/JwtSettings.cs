@@ -13,6 +13,12 @@ public sealed class JwtSettings
 
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How long a session (one login) lasts at most, however often it is refreshed: no token issued in it expires
+    /// later than its start plus this, and a refresh after that point is refused (then the user logs in again).
+    /// </summary>
+    public TimeSpan SessionAbsoluteLifetime { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Where validating services read the issuer's public keys; resolved through service discovery.</summary>
     public Uri JwksUri { get; set; } = new("http://identity-api/.well-known/jwks.json");
 
