@@ -8,6 +8,7 @@ using Npgsql;
 using SaasPlatform.TenantData.Access;
 using SaasPlatform.TenantData.Connections;
 using Tenancy.Api.Data;
+using Tenancy.Api.Quotas;
 
 namespace Tenancy.Api.Provisioning;
 
@@ -25,6 +26,7 @@ namespace Tenancy.Api.Provisioning;
 public sealed class TenantProvisioner(
     TenancyDbContext db,
     TenantTemplate template,
+    TenantQuotas quotas,
     ServerAdmin server,
     TimeProvider time,
     IOptions<ProvisioningOptions> options,
@@ -41,8 +43,13 @@ public sealed class TenantProvisioner(
         using var activity = Activity.StartActivity("tenant provision");
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
+        // One creation per user at a time, so the quota check and the row it admits cannot race a second request.
+        // Creations are serialised on the template lock anyway, so this costs no throughput.
+        var userKey = AdvisoryLocks.UserKey(creatorId);
         try
         {
+            await AdvisoryLocks.LockAsync(connection, userKey, cancellationToken);
+            await quotas.EnsureMayCreateAsync(creatorId, cancellationToken);
             for (var attempt = 1; ; attempt++)
             {
                 var now = time.GetUtcNow();
@@ -114,6 +121,7 @@ public sealed class TenantProvisioner(
         }
         finally
         {
+            await AdvisoryLocks.UnlockAsync(connection, userKey);
             await db.Database.CloseConnectionAsync();
         }
     }

@@ -24,6 +24,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     public static readonly string[] TestSettings =
     [
         "gateway:RateLimits:Global:PermitLimit=100000",
+        // The suite's shared users create hundreds of tenants; QuotaTests lower the limits for their own users.
+        "tenancy-api:Tenants:Quotas:MaxActiveTenantsPerUser=100000",
+        "tenancy-api:Tenants:Quotas:MaxCreationsPerHour=100000",
         // Lets the Tenancy tests make a provisioning fail (or crash) between creating the database and committing.
         "tenancy-api:Provisioning:FaultInjection=true",
         // Documents: a 150 MB upload must fit (gateway and service share the setting); orphans collected in seconds.
