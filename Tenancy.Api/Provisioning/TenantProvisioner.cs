@@ -3,7 +3,6 @@ using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using SaasPlatform.TenantData.Access;
 using SaasPlatform.TenantData.Connections;
@@ -16,6 +15,7 @@ namespace Tenancy.Api.Provisioning;
 /// Creates a tenant so that it either exists completely (row active, database copied from the template at the current
 /// schema, creator admin) or not at all (decision D7):
 /// <list type="number">
+/// <item>under the creator's advisory lock, check their quotas (<see cref="TenantQuotas"/>);</item>
 /// <item>take the tenant's advisory lock, insert the row as <c>provisioning</c> with the creator's membership;</item>
 /// <item><c>CREATE DATABASE ... TEMPLATE</c> (serialised on the template lock);</item>
 /// <item>mark the row <c>active</c> with its schema version, together with the <c>tenant.created</c> event.</item>
@@ -29,7 +29,6 @@ public sealed class TenantProvisioner(
     TenantQuotas quotas,
     ServerAdmin server,
     TimeProvider time,
-    IOptions<ProvisioningOptions> options,
     ILogger<TenantProvisioner> logger)
 {
     private const int MaxAttempts = 5;
@@ -85,7 +84,6 @@ public sealed class TenantProvisioner(
                     try
                     {
                         await CreateDatabaseAsync(tenant.DatabaseName, cancellationToken);
-                        InjectFault(name);
 
                         tenant.Status = TenantStatus.Active;
                         tenant.SchemaVersion = template.SchemaVersion;
@@ -176,24 +174,6 @@ public sealed class TenantProvisioner(
     {
         db.ChangeTracker.Clear();
         await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteDeleteAsync(CancellationToken.None);
-    }
-
-    private void InjectFault(string name)
-    {
-        if (!options.Value.FaultInjection)
-        {
-            return;
-        }
-
-        switch (name)
-        {
-            case "fault:fail-after-database":
-                throw new InvalidOperationException("Injected fault after creating the tenant database");
-            case "fault:crash-after-database":
-                logger.LogCritical("Injected crash after creating the tenant database");
-                Process.GetCurrentProcess().Kill();
-                break;
-        }
     }
 
     private static bool IsUniqueViolation(DbUpdateException ex) =>
