@@ -52,7 +52,6 @@ public static class ErrorCodes
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string RateLimited = "rate_limited";
-    public const string QuotaExceeded = "quota_exceeded";
     public const string InternalError = "internal_error";
     public const string ServiceUnavailable = "service_unavailable";
     public const string GatewayTimeout = "gateway_timeout";

@@ -7,7 +7,7 @@ namespace Tenancy.Api.Quotas;
 
 /// <summary>
 /// Whether a user may create another tenant: fewer active tenants created by them than their limit (else 403
-/// <c>quota_exceeded</c>) and fewer creations in the last hour than their rate (else 429 with Retry-After).
+/// <c>forbidden</c>: on this endpoint only a quota refuses) and fewer creations in the last hour than their rate (else 429 with Retry-After).
 /// Counted from <c>tenants</c> itself, so the answer is the same on every replica and after restarts. The caller
 /// serialises one user's creations (<see cref="Provisioning.TenantProvisioner"/>), so two racing requests cannot both
 /// take the last place.
@@ -35,7 +35,7 @@ public sealed class TenantQuotas(TenancyDbContext db, IOptions<TenantQuotaOption
         var active = await db.Tenants.CountAsync(t => t.CreatedBy == userId && t.IsActive, cancellationToken);
         if (active >= limits.MaxActiveTenants)
         {
-            throw new ApiException(new ApiError(StatusCodes.Status403Forbidden, ErrorCodes.QuotaExceeded,
+            throw new ApiException(new ApiError(StatusCodes.Status403Forbidden, ErrorCodes.Forbidden,
                 $"Tenant limit reached: you may have at most {limits.MaxActiveTenants} active tenants. "
                 + "Delete a tenant you no longer need, or ask an operator to raise your limit."));
         }

@@ -7,7 +7,7 @@ namespace SaasPlatform.EndToEndTests.Tenancy;
 
 /// <summary>
 /// Tenant quotas (docs/decisions/tenant-quotas.md): active tenants per user and creations per hour, refused in the
-/// envelope (403 quota_exceeded, 429 rate_limited with Retry-After), raised or lowered per user by an operator
+/// envelope (403 forbidden, 429 rate_limited with Retry-After), raised or lowered per user by an operator
 /// through Tenancy.Api's internal endpoint. The test run raises the defaults for the suite's shared users
 /// (<see cref="PlatformFixture.TestSettings"/>), so these tests give their own users explicit limits; the default of
 /// 20 itself is exercised by <see cref="Resetting_a_user_to_the_defaults_applies_the_configured_limits"/> (the
@@ -32,7 +32,7 @@ public sealed class QuotaTests(PlatformFixture platform)
 
         using (var refused = await TenancyApi.CreateTenantAsync(gateway, user.AccessToken, "One Too Many"))
         {
-            var body = await AuthApi.AssertErrorAsync(refused, HttpStatusCode.Forbidden, "quota_exceeded");
+            var body = await AuthApi.AssertErrorAsync(refused, HttpStatusCode.Forbidden, "forbidden");
             Assert.Contains("at most 3 active tenants", body.GetProperty("message").GetString(), StringComparison.Ordinal);
         }
 
@@ -54,7 +54,7 @@ public sealed class QuotaTests(PlatformFixture platform)
         Assert.Equal(3, view.GetProperty("active_tenants").GetInt32());
         await TenancyApi.NewTenantAsync(gateway, user.AccessToken);
         using var again = await TenancyApi.CreateTenantAsync(gateway, user.AccessToken, "Over Again");
-        await AuthApi.AssertErrorAsync(again, HttpStatusCode.Forbidden, "quota_exceeded");
+        await AuthApi.AssertErrorAsync(again, HttpStatusCode.Forbidden, "forbidden");
     }
 
     [Fact]
@@ -101,7 +101,7 @@ public sealed class QuotaTests(PlatformFixture platform)
         // Zero blocks creation outright; null goes back to the default.
         await SetQuotaAsync(operatorClient, user.UserId, new { max_creations_per_hour = (int?)null, max_active_tenants = 0 });
         using var blocked = await TenancyApi.CreateTenantAsync(gateway, user.AccessToken, "Blocked");
-        await AuthApi.AssertErrorAsync(blocked, HttpStatusCode.Forbidden, "quota_exceeded");
+        await AuthApi.AssertErrorAsync(blocked, HttpStatusCode.Forbidden, "forbidden");
     }
 
     [Fact]
