@@ -43,7 +43,7 @@ public sealed class TenantProvisioner(
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         // One creation per user at a time, so the quota check and the row it admits cannot race a second request.
-        // Creations are serialised on the template lock anyway, so this costs no throughput.
+        // Only one user's own requests queue (and they already queue on the template lock for CREATE DATABASE).
         var userKey = AdvisoryLocks.UserKey(creatorId);
         try
         {
