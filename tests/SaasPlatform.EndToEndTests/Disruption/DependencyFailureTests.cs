@@ -113,7 +113,24 @@ public sealed class DependencyFailureTests(DisruptionFixture platform, ITestOutp
             }, TimeSpan.FromSeconds(60));
             Assert.True(reported, "the gateway's /health never reported documents-api");
 
-            // ... so it does not wait on it: every route to it answers at once, in the envelope.
+            // ... and its forwarding takes the destination out at its next probes (2 s apart, two failures in a row:
+            // Gateway/appsettings.json). From then on it does not wait on it: every route answers at once.
+            var quick = await WaitUntilAsync(async () =>
+            {
+                using var probe = platform.CreateGatewayClient();
+                probe.Timeout = TimeSpan.FromSeconds(5);
+                try
+                {
+                    using var response = await AuthApi.SendAsync(probe, HttpMethod.Get, world.Documents, world.Admin.AccessToken);
+                    return response.StatusCode == HttpStatusCode.ServiceUnavailable;
+                }
+                catch (TaskCanceledException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(20));
+            Assert.True(quick, "the gateway kept forwarding to the stopped service");
+
             foreach (var path in new[] { world.Documents, $"{world.Documents}/{Guid.NewGuid()}", world.Files, $"{world.Documents}/{Guid.NewGuid()}/download" })
             {
                 var watch = Stopwatch.StartNew();
