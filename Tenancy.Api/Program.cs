@@ -6,6 +6,7 @@ using Tenancy.Api.Features.Internal;
 using Tenancy.Api.Features.Tenants;
 using Tenancy.Api.Identity;
 using Tenancy.Api.Provisioning;
+using Tenancy.Api.Quotas;
 
 if (TenancyCommands.IsCommand(args))
 {
@@ -23,6 +24,8 @@ builder.Services.Configure<ProvisioningOptions>(builder.Configuration.GetSection
 builder.Services.AddHttpClient<IdentityUsers>(http => http.BaseAddress = new Uri("http://identity-api")).AddInternalApiKey();
 builder.Services.AddSingleton<ServerAdmin>();
 builder.Services.AddSingleton<TenantTemplate>();
+builder.Services.Configure<TenantQuotaOptions>(builder.Configuration.GetSection(TenantQuotaOptions.SectionName));
+builder.Services.AddScoped<TenantQuotas>();
 builder.Services.AddScoped<TenantProvisioner>();
 builder.Services.AddScoped<ProvisioningRecovery>();
 builder.Services.AddSingleton<StartupGate>();

@@ -96,7 +96,15 @@ public static class AuthenticationExtensions
             // Only until the first sync: a linked source and its timer on every request cost more than the check.
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.HttpContext.RequestAborted);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await revocations.WaitForFirstSyncAsync(timeout.Token);
+            try
+            {
+                await revocations.WaitForFirstSyncAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!context.HttpContext.RequestAborted.IsCancellationRequested)
+            {
+                // Not a bad token: this instance cannot tell yet whether it was revoked (Identity.Api unreachable).
+                throw new ApiException(ApiError.ServiceUnavailable("Token revocations are not loaded yet, retry shortly"));
+            }
         }
 
         if (revocations.IsRevoked(

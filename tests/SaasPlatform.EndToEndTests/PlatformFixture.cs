@@ -13,7 +13,7 @@ namespace SaasPlatform.EndToEndTests;
 /// broker, s3rver), waits until every resource is healthy, and hands out clients for the gateway.
 /// The broker and S3 ports are chosen per run so that two runs on one machine do not collide.
 /// </summary>
-public sealed class PlatformFixture : IAsyncLifetime
+public class PlatformFixture : IAsyncLifetime
 {
     public static readonly string[] Services = ["identity-api", "tenancy-api", "documents-api", "events-worker", "gateway"];
 
@@ -24,8 +24,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     public static readonly string[] TestSettings =
     [
         "gateway:RateLimits:Global:PermitLimit=100000",
-        // Lets the Tenancy tests make a provisioning fail (or crash) between creating the database and committing.
-        "tenancy-api:Provisioning:FaultInjection=true",
+        // The suite's shared users create hundreds of tenants; QuotaTests lower the limits for their own users.
+        "tenancy-api:Tenants:Quotas:MaxActiveTenantsPerUser=100000",
+        "tenancy-api:Tenants:Quotas:MaxCreationsPerHour=100000",
         // Documents: a 150 MB upload must fit (gateway and service share the setting); orphans collected in seconds.
         $"gateway:Uploads:MaxFileSizeBytes={UploadLimitBytes}",
         $"documents-api:Uploads:MaxFileSizeBytes={UploadLimitBytes}",
@@ -54,7 +55,10 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>The services' key for each other's <c>/internal</c> endpoints, set for this run (never persisted).</summary>
     public string InternalApiKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
 
-    public async Task InitializeAsync()
+    /// <summary>Further AppHost arguments of a fixture that needs its own servers (see <see cref="Disruption.DisruptionFixture"/>).</summary>
+    protected virtual IEnumerable<string> AppHostArguments => [];
+
+    public virtual async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SaasPlatform_AppHost>(
         [
@@ -66,6 +70,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--DevServers:DatabasePrefix={DatabasePrefix}",
             $"--Parameters:internal-api-key={InternalApiKey}",
             .. TestSettings.Select(setting => $"--ServiceOverrides:{setting}"),
+            .. AppHostArguments,
         ]);
         // Resource logs (every service, PostgreSQL) stay in the dashboard; the test log keeps warnings and errors.
         // Health probes fail by design while resources start (and while tests stop the broker): the test's own
@@ -109,7 +114,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public ValueTask<string?> GetConnectionStringAsync(string resource) => App.GetConnectionStringAsync(resource);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {
@@ -164,7 +169,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     }
 
     /// <summary>A free port below the ephemeral range (32768+), where hand-picked ports must stay.</summary>
-    private static int FreePort()
+    protected static int FreePort()
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
