@@ -8,11 +8,15 @@ using Identity.Api.Sessions;
 using Identity.Api.Tenancy;
 using Identity.Api.Tokens;
 using Microsoft.AspNetCore.HttpOverrides;
+using SaasPlatform.Messaging.Changes;
 using SaasPlatform.ServiceDefaults.Auth;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddNpgsqlDbContext<IdentityDbContext>("identitydb");
+// Users are served from memory until their row changes (docs/decisions/cache-invalidation.md).
+builder.AddChangeFeed<IdentityDbContext>("identitydb", entry => entry.Entity is User user ? UserCache.Payload(user.Id) : null);
+builder.Services.AddSingleton<UserCache>();
 
 builder.Services.Configure<IdentitySettings>(builder.Configuration.GetSection(IdentitySettings.SectionName));
 
