@@ -1,4 +1,5 @@
 using Gateway;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -9,7 +10,12 @@ builder.Services.AddFailFastForwarding();
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
     .AddServiceDiscoveryDestinationResolver();
-builder.Services.AddHttpClient<ServiceHealth>();
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddHttpClient(nameof(ServiceHealth));
+builder.Services.AddSingleton(services => new ServiceHealth(
+    services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ServiceHealth)),
+    services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ServiceHealth>>()));
+builder.Services.AddHostedService(services => services.GetRequiredService<ServiceHealth>());
 
 var app = builder.Build();
 

@@ -10,6 +10,7 @@ using Identity.Api.Tenancy;
 using Identity.Api.Tokens;
 using Microsoft.AspNetCore.HttpOverrides;
 using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.Messaging.Changes;
 using SaasPlatform.ServiceDefaults.Auth;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,9 @@ builder.AddNpgsqlDbContext<IdentityDbContext>("identitydb");
 // Audit events (registration, logins, logouts, refresh-token reuse) commit with their change; the relay publishes
 // them whenever Kafka is reachable, so Identity neither waits for Kafka at start nor fails when it is down.
 builder.AddOutboxRelay<IdentityDbContext>();
+// Users are served from memory until their row changes (docs/decisions/cache-invalidation.md).
+builder.AddChangeFeed<IdentityDbContext>("identitydb", entry => entry.Entity is User user ? UserCache.Payload(user.Id) : null);
+builder.Services.AddSingleton<UserCache>();
 
 builder.Services.Configure<IdentitySettings>(builder.Configuration.GetSection(IdentitySettings.SectionName));
 

@@ -1,3 +1,4 @@
+using SaasPlatform.Messaging.Changes;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using Tenancy.Api.Commands;
@@ -17,6 +18,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddNpgsqlDbContext<TenancyDbContext>("tenancydb");
 builder.AddOutboxRelay<TenancyDbContext>();
+// Tenants and memberships are served from memory until their rows change (docs/decisions/cache-invalidation.md).
+builder.AddChangeFeed<TenancyDbContext>("tenancydb", TenantCache.Payload);
+builder.Services.AddSingleton<TenantCache>();
 builder.AddTenantData();
 builder.AddPlatformAuthentication();
 

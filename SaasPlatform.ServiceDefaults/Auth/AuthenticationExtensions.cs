@@ -48,9 +48,12 @@ public static class AuthenticationExtensions
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<ISigningKeySource, IOptions<JwtSettings>>((options, keys, settings) =>
+            .Configure<ISigningKeySource, IOptions<JwtSettings>, TimeProvider>((options, keys, settings, time) =>
             {
                 options.MapInboundClaims = false;
+                // Validated tokens are remembered until they expire; revocation is still checked per request below.
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new CachingTokenHandler(time));
                 options.TokenValidationParameters = CreateValidationParameters(settings.Value, keys);
                 options.Events = new JwtBearerEvents
                 {
