@@ -38,6 +38,7 @@ public static class TenantDataExtensions
 
         services.AddHostedService<TenantDataWarmUp>();
 
+        services.TryAddSingleton<SweepMetrics>();
         services.AddSingleton(sp => new TenantDatabaseCatalog(
             ServerConnectionString(sp, sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value)));
 

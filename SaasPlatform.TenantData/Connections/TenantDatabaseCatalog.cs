@@ -6,7 +6,9 @@ namespace SaasPlatform.TenantData.Connections;
 /// The tenant databases on the server: every database named like one (<see cref="TenantDatabaseName"/>) that accepts
 /// connections, active tenant or not (a deactivated tenant's outbox and orphaned files still need handling). The one
 /// place that enumerates them; sweeps (the tenant outbox relay, the orphan collector) start from here. Reads only
-/// <c>pg_database</c> on the server connection, so it opens no tenant pool.
+/// <c>pg_database</c> on the server connection, so it opens no tenant pool. Periodic jobs do not walk it: they visit
+/// the databases that have work (<see cref="TenantWorkSchedule"/>); only their one recovery pass at start-up does,
+/// paced (<see cref="WalkAsync"/>).
 /// </summary>
 public sealed class TenantDatabaseCatalog(string serverConnectionString)
 {
@@ -31,5 +33,26 @@ public sealed class TenantDatabaseCatalog(string serverConnectionString)
         }
 
         return names;
+    }
+
+    /// <summary>
+    /// Every tenant database, one at a time with <paramref name="pause"/> between them, so a pass over thousands of
+    /// databases (a job's recovery pass at start-up) spreads its connections and queries instead of competing with
+    /// live traffic. The list is read once, at the start.
+    /// </summary>
+    public async IAsyncEnumerable<string> WalkAsync(TimeSpan pause, TimeProvider time,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var first = true;
+        foreach (var name in await ListAsync(cancellationToken))
+        {
+            if (!first && pause > TimeSpan.Zero)
+            {
+                await Task.Delay(pause, time, cancellationToken);
+            }
+
+            first = false;
+            yield return name;
+        }
     }
 }
