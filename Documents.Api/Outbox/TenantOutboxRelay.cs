@@ -119,23 +119,16 @@ public sealed partial class TenantOutboxRelay(
     /// <summary>The one pass over every tenant database at start-up, paced, on connections of its own.</summary>
     private async Task RecoverAsync(CancellationToken stoppingToken)
     {
-        int visited = 0, published = 0;
+        var published = 0;
         try
         {
-            await foreach (var database in catalog.WalkAsync(options.Value.RecoveryPause, TimeProvider.System, stoppingToken))
-            {
-                published += await SweepDatabaseAsync(database, pooled: false, stoppingToken);
-                visited++;
-            }
-
+            var visited = await catalog.RecoveryPassAsync(options.Value.RecoveryPause, TimeSpan.FromSeconds(10), TimeProvider.System,
+                async (database, ct) => published += await SweepDatabaseAsync(database, pooled: false, ct),
+                (e, done) => LogRecoveryInterrupted(done, e.Message), stoppingToken);
             LogRecovered(visited, published);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-        }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
-        {
-            LogRecoveryFailed(visited, e);
         }
     }
 
@@ -236,8 +229,8 @@ public sealed partial class TenantOutboxRelay(
     [LoggerMessage(LogLevel.Information, "The tenant outbox recovery pass visited {Databases} tenant databases and published {Count} pending events")]
     private partial void LogRecovered(int databases, int count);
 
-    [LoggerMessage(LogLevel.Warning, "The tenant outbox recovery pass stopped after {Databases} tenant databases")]
-    private partial void LogRecoveryFailed(int databases, Exception exception);
+    [LoggerMessage(LogLevel.Warning, "The tenant outbox recovery pass was interrupted after {Databases} tenant databases ({Reason}); it goes on in 10 s")]
+    private partial void LogRecoveryInterrupted(int databases, string reason);
 }
 
 /// <summary>

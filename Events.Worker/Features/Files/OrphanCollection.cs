@@ -27,15 +27,12 @@ internal sealed partial class OrphanCollection(
     private readonly Lock _lock = new();
     private readonly PriorityQueue<(string Database, Guid FileId), DateTimeOffset> _timetable = new();
     private readonly TenantWorkSchedule _schedule = Observed(new TenantWorkSchedule(time), metrics);
-    private readonly TaskCompletionSource _recovered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FailedSweepDelay = TimeSpan.FromMinutes(1);
-
-    /// <summary>Completes when the start-up recovery pass has visited every tenant database (for tests and health).</summary>
-    public Task Recovered => _recovered.Task;
+    private static readonly TimeSpan RecoveryRetryDelay = TimeSpan.FromSeconds(10);
 
     public void Schedule(string database, Guid fileId, DateTimeOffset dueAt)
     {
@@ -145,27 +142,14 @@ internal sealed partial class OrphanCollection(
     /// <summary>The one pass over every tenant database, paced (<see cref="FileHandlingOptions.RecoveryPause"/>).</summary>
     private async Task RecoverAsync(CancellationToken stoppingToken)
     {
-        var visited = 0;
         try
         {
-            await foreach (var database in databases.WalkAsync(options.Value.RecoveryPause, time, stoppingToken))
-            {
-                await SweepAsync(database, pooled: false, stoppingToken);
-                visited++;
-            }
-
+            var visited = await databases.RecoveryPassAsync(options.Value.RecoveryPause, RecoveryRetryDelay, time,
+                (database, ct) => SweepAsync(database, pooled: false, ct), (e, done) => LogRecoveryInterrupted(done, e.Message), stoppingToken);
             LogRecovered(visited);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-        }
-        catch (NpgsqlException e)
-        {
-            LogRecoveryFailed(visited, e);
-        }
-        finally
-        {
-            _recovered.TrySetResult();
         }
     }
 
@@ -210,8 +194,8 @@ internal sealed partial class OrphanCollection(
     [LoggerMessage(LogLevel.Information, "The orphan recovery pass visited {Count} tenant databases")]
     private partial void LogRecovered(int count);
 
-    [LoggerMessage(LogLevel.Warning, "The orphan recovery pass stopped after {Count} tenant databases")]
-    private partial void LogRecoveryFailed(int count, Exception exception);
+    [LoggerMessage(LogLevel.Warning, "The orphan recovery pass was interrupted after {Count} tenant databases ({Reason}); it goes on in 10 s")]
+    private partial void LogRecoveryInterrupted(int count, string reason);
 
     // One line, no stack: with many tenants a systematic fault would otherwise flood the logs with exceptions.
     [LoggerMessage(LogLevel.Warning, "The orphan sweep of {Database} failed ({Reason}); it is retried in a minute")]

@@ -9,6 +9,7 @@ public static class InternalEndpoints
         var group = app.MapGroup("/internal").RequireInternalCaller().WithTags("Internal").ExcludeFromDescription();
         group.MapGet("/tenants/{tenantId:guid}/members/{userId:guid}", GetMembership.HandleAsync);
         group.MapGet("/users/{userId:guid}/tenants", ListUserTenants.HandleAsync);
+        group.MapGet("/tenant-databases", ListTenantDatabases.HandleAsync);
         return app;
     }
 }
