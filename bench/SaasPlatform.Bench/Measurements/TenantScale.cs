@@ -352,7 +352,8 @@ public static class TenantScale
         var output = await stdout + await stderr;
         var seconds = watch.Elapsed.TotalSeconds;
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var summary = lines.LastOrDefault(l => l.Contains("migrate-tenants migrate done", StringComparison.Ordinal))?.Trim() ?? $"exit {process.ExitCode}";
+        var done = lines.LastOrDefault(l => l.Contains("migrate-tenants migrate done", StringComparison.Ordinal));
+        var summary = done is null ? "no summary line" : done[done.IndexOf("done in", StringComparison.Ordinal)..].Trim();
         var progress = lines.Count(l => l.Contains("] tenant ", StringComparison.Ordinal));
         BenchLog.Write($"scale: migrate-tenants exit {process.ExitCode} in {seconds:0.0} s, {progress} progress lines; {summary}");
         return (seconds, $"{summary} (exit {process.ExitCode})", progress > 0 && process.ExitCode == 0);
