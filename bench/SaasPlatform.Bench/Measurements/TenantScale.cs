@@ -25,6 +25,7 @@ public static class TenantScale
         public double ServicesCores { get; init; } = double.NaN;
         public double PostgresCores { get; init; } = double.NaN;
         public double DashboardCores { get; init; } = double.NaN;
+        public double TelemetryBytesPerSecond { get; init; } = double.NaN;
         public double UsersMeRps { get; init; } = double.NaN;
         public double LoginMs { get; init; } = double.NaN;
         public double CreationsPerSecond { get; init; } = double.NaN;
@@ -187,6 +188,7 @@ public static class TenantScale
             ServicesCores = idle.Services,
             PostgresCores = idle.Postgres,
             DashboardCores = idle.Dashboard,
+            TelemetryBytesPerSecond = idle.TelemetryBytesPerSecond,
             UsersMeRps = me.RequestsPerSecond,
             LoginMs = Stats.Mean(logins),
             UntouchedDocumentsP99Ms = Stats.Percentile(gets, 99),
@@ -207,13 +209,14 @@ public static class TenantScale
     }
 
     /// <summary>CPU (in cores) of this run's services, of every PostgreSQL process, and of the dashboard, over the idle window.</summary>
-    private static async Task<(double Services, double Postgres, double Dashboard)> IdleCpuAsync(BenchOptions options, CancellationToken cancellationToken)
+    private static async Task<(double Services, double Postgres, double Dashboard, double TelemetryBytesPerSecond)> IdleCpuAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         var services = options.RunMarker is null ? [] : new[] { "Identity.Api", "Tenancy.Api", "Documents.Api", "Events.Worker", "Gateway" }
             .Select(p => ProcessMemory.FindService(options.RunMarker, p)).OfType<int>().ToList();
         var postgres = ProcessesNamed("postgres");
         var dashboard = ProcessesNamed("Aspire.Dashboard");
         var before = (Ticks(services), Ticks(postgres), Ticks(dashboard));
+        var telemetryBefore = await TelemetryBytesAsync(cancellationToken);
         var watch = Stopwatch.StartNew();
         await Task.Delay(options.ScaleIdle, cancellationToken);
         // PostgreSQL forks a backend per connection: count the ones that appeared meanwhile too.
@@ -221,10 +224,31 @@ public static class TenantScale
         var seconds = watch.Elapsed.TotalSeconds;
         var hz = 100.0; // USER_HZ on Linux
         double Cores(long start, long end) => (end - start) / hz / seconds;
-        var result = (Cores(before.Item1, Ticks(services)), Cores(before.Item2, Ticks(postgresAfter)), Cores(before.Item3, Ticks(dashboard)));
+        var telemetry = (await TelemetryBytesAsync(cancellationToken) - telemetryBefore) / seconds;
+        var result = (Cores(before.Item1, Ticks(services)), Cores(before.Item2, Ticks(postgresAfter)), Cores(before.Item3, Ticks(dashboard)), telemetry);
         BenchLog.Write(string.Create(CultureInfo.InvariantCulture,
-            $"scale: idle CPU over {seconds:0} s: services ({services.Count} processes) {result.Item1:0.000} cores, PostgreSQL {result.Item2:0.000}, dashboard ({dashboard.Count}) {result.Item3:0.000}"));
+            $"scale: idle over {seconds:0} s: services ({services.Count} processes) {result.Item1:0.000} cores, PostgreSQL {result.Item2:0.000}, dashboard ({dashboard.Count}) {result.Item3:0.000}; telemetry to the dashboard {telemetry / 1024:0.0} KiB/s"));
         return result;
+    }
+
+    /// <summary>
+    /// Bytes the dashboard's OTLP endpoints (19080 HTTP, 20080 gRPC in bench/run.sh) have received on their open
+    /// connections (<c>ss -ti</c>'s bytes_received): the services' exporters keep their connections, so the difference
+    /// over a window is the telemetry rate.
+    /// </summary>
+    private static async Task<double> TelemetryBytesAsync(CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("ss") { RedirectStandardOutput = true };
+        foreach (var arg in new[] { "-Htin", "state", "established", "( sport = :19080 or sport = :20080 )" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        return System.Text.RegularExpressions.Regex.Matches(output, @"bytes_received:(\d+)")
+            .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
     }
 
     private static List<int> ProcessesNamed(string name)
@@ -363,6 +387,7 @@ public static class TenantScale
     {
         string Cores(double c) => double.IsNaN(c) ? "–" : c.ToString("0.000", CultureInfo.InvariantCulture) + " cores";
         string Ratio(double a, double b) => Report.Ratio(a / b);
+        string KiBps(double b) => double.IsNaN(b) ? "–" : (b / 1024).ToString("0.0", CultureInfo.InvariantCulture) + " KiB/s";
         string At(Figures f) => $" ({f.TenantDatabases} tenant DBs)";
         var idleServices = large.ServicesCores + large.PostgresCores;
         var idleServicesSmall = small.ServicesCores + small.PostgresCores;
@@ -372,6 +397,8 @@ public static class TenantScale
                 Ratio(idleServices, idleServicesSmall), "≤ 1.25 × at 10 tenants", Report.Check(idleServices <= 1.25 * idleServicesSmall)),
             new Row("Idle CPU, Aspire dashboard, 2 min", Cores(large.DashboardCores), Cores(small.DashboardCores),
                 Ratio(large.DashboardCores, small.DashboardCores), "≤ 1.25 × at 10 tenants", Report.Check(large.DashboardCores <= 1.25 * small.DashboardCores)),
+            new Row("Telemetry received by the dashboard at idle", KiBps(large.TelemetryBytesPerSecond), KiBps(small.TelemetryBytesPerSecond),
+                Ratio(large.TelemetryBytesPerSecond, small.TelemetryBytesPerSecond), "reported", Verdict.Info),
             new Row("GET /api/users/me via gateway (wrk 15 s)", Report.Rps(large.UsersMeRps), Report.Rps(small.UsersMeRps),
                 Ratio(large.UsersMeRps, small.UsersMeRps), "within 10 %", Report.Check(large.UsersMeRps >= 0.9 * small.UsersMeRps)),
             new Row("Login via gateway, mean", Report.Ms(large.LoginMs), Report.Ms(small.LoginMs),
