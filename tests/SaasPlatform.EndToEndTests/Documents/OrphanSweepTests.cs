@@ -1,6 +1,4 @@
 using Amazon.S3.Model;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.EndToEndTests.Events;
 using SaasPlatform.EndToEndTests.Identity;
@@ -140,35 +138,7 @@ public sealed class OrphanSweepTests(PlatformFixture platform, ITestOutputHelper
     private string ObjectFile(string key) =>
         Path.Combine([platform.S3Directory, Bucket, .. key.Split('/')[..^1], $"{key.Split('/')[^1]}._S3rver_object"]);
 
-    private async Task StopWorkerAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var result = await platform.App.ResourceCommands.ExecuteCommandAsync(Worker, KnownResourceCommands.StopCommand, timeout.Token);
-        // The command gives up after about 15 s while the worker may still be draining its consumer (a loaded machine):
-        // what counts is that the process ends.
-        var state = await platform.App.ResourceNotifications.WaitForResourceAsync(Worker,
-            [KnownResourceStates.Exited, KnownResourceStates.Finished, "Terminated"], timeout.Token);
-        output.WriteLine($"stop: {(result.Success ? "ok" : result.Message)}; state {state}");
-    }
+    private Task StopWorkerAsync() => ResourceRestarts.StopAsync(platform, Worker, output);
 
-    private async Task StartWorkerAsync()
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        // A start that races the stopping resource in DCP can fail (its port not yet free): try a few times.
-        for (var attempt = 1; ; attempt++)
-        {
-            var result = await platform.App.ResourceCommands.ExecuteCommandAsync(Worker, KnownResourceCommands.StartCommand, timeout.Token);
-            try
-            {
-                Assert.True(result.Success, result.Message);
-                await platform.App.ResourceNotifications.WaitForResourceHealthyAsync(Worker, timeout.Token);
-                return;
-            }
-            catch (Exception e) when (attempt < 3 && e is DistributedApplicationException or Xunit.Sdk.TrueException)
-            {
-                output.WriteLine($"start attempt {attempt} failed: {e.Message}");
-                await Task.Delay(TimeSpan.FromSeconds(2), timeout.Token);
-            }
-        }
-    }
+    private Task StartWorkerAsync() => ResourceRestarts.StartAsync(platform, Worker, output);
 }
