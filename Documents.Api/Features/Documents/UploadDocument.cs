@@ -29,6 +29,7 @@ public static partial class UploadDocument
         ObjectStorage storage, OutboxSignal outboxSignal, IOptions<UploadOptions> options, TimeProvider time,
         ILogger<UploadLog> logger, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         var userId = user.UserId();
         var access = await checker.RequireAsync(tenantId, userId, TenantRole.User, cancellationToken);
         if (access.Failed(out var error))
@@ -148,6 +149,7 @@ public static partial class UploadDocument
             outboxSignal.Notify(access.DatabaseName);
 
             LogUploaded(logger, access.TenantId, document.Id, file.Id, file.FileSize, !file.Inserted);
+            UploadMetrics.Uploaded(file.FileSize, !file.Inserted, time, started);
             var storedFile = new StoredFile
             {
                 Id = file.Id,

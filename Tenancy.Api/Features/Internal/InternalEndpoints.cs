@@ -11,6 +11,7 @@ public static class InternalEndpoints
         group.MapGet("/tenants/{tenantId:guid}/members/{userId:guid}", GetMembership.HandleAsync);
         group.MapGet("/users/{userId:guid}/tenants", ListUserTenants.HandleAsync);
         group.MapTenantQuotaEndpoints();
+        group.MapGet("/tenant-databases", ListTenantDatabases.HandleAsync);
         return app;
     }
 }
