@@ -8,10 +8,10 @@ using Identity.Api.Http;
 using Identity.Api.Sessions;
 using Identity.Api.Tenancy;
 using Identity.Api.Tokens;
-using Microsoft.AspNetCore.HttpOverrides;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.Messaging.Changes;
 using SaasPlatform.ServiceDefaults.Auth;
+using SaasPlatform.ServiceDefaults.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -42,16 +42,9 @@ builder.Services.AddSingleton<AuthRateLimiter>();
 builder.Services.AddScoped<LoginLockout>();
 builder.Services.AddHttpClient<TenancyClient>(http => http.BaseAddress = new Uri(TenancyClient.BaseAddress)).AddInternalApiKey();
 
-// The client address for rate limits comes from X-Forwarded-For, but only from trusted proxies: loopback (the
-// gateway on this host) by default, plus the networks configured under ForwardedHeaders:KnownNetworks.
-builder.Services.Configure<ForwardedHeadersOptions>(options =>
-{
-    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-    foreach (var network in builder.Configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
-    {
-        options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
-    }
-});
+// The client address (rate limits, lockout) is the gateway's X-Forwarded-For, believed only from the gateway's
+// addresses (ForwardedHeaders:KnownNetworks / KnownProxies; loopback in Development): docs/decisions/forwarded-headers.md.
+builder.AddTrustedProxies();
 
 var app = builder.Build();
 

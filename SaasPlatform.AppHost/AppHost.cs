@@ -12,8 +12,11 @@ var eventsDb = infra.AddDatabase("eventsdb");
 var jwtSigningKey = builder.AddJwtSigningKey();
 var internalApiKey = builder.AddInternalApiKey();   // service-to-service calls; the gateway never gets it
 
+// Each service below runs --Platform:Replicas=N times (default 1) behind its endpoint's proxy (Infrastructure/PlatformReplicas.cs).
+
 var identity = builder.AddProject<Projects.Identity_Api>("identity-api")
     .WithServiceOverrides()
+    .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // healthy = identitydb migrated, revocations loaded (not merely "process started")
     .WithVaultSecrets()
     .WithEnvironment("InternalApi__Key", internalApiKey)
@@ -23,6 +26,7 @@ var identity = builder.AddProject<Projects.Identity_Api>("identity-api")
 
 var tenancy = builder.AddProject<Projects.Tenancy_Api>("tenancy-api")
     .WithServiceOverrides()
+    .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // healthy = tenancydb and the tenant template migrated
     .WithVaultSecrets()
     .WithEnvironment("InternalApi__Key", internalApiKey)
@@ -36,6 +40,7 @@ identity.WithReference(tenancy);
 
 var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
     .WithServiceOverrides()
+    .WithPlatformReplicas()
     .WithVaultSecrets()
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithReference(infra.Postgres).WaitFor(infra.Postgres)
@@ -46,6 +51,7 @@ var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
 
 var events = builder.AddProject<Projects.Events_Worker>("events-worker")
     .WithServiceOverrides()
+    .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // healthy = eventsdb migrated, token keys loaded (not merely "process started")
     .WithVaultSecrets()
     .WithEnvironment("InternalApi__Key", internalApiKey)
@@ -59,6 +65,7 @@ var events = builder.AddProject<Projects.Events_Worker>("events-worker")
 // The only public entry point.
 builder.AddProject<Projects.Gateway>("gateway")
     .WithServiceOverrides()
+    .WithPlatformReplicas()
     .WithReference(identity).WaitFor(identity)
     .WithReference(tenancy).WaitFor(tenancy)
     .WithReference(documents).WaitFor(documents)

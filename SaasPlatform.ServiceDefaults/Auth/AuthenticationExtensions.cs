@@ -17,6 +17,7 @@ public static class AuthenticationExtensions
     public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
     private const string RevokedFailure = "Token has been revoked";
+    private const string RevocationsStaleFailure = "Revocations are not current";
 
     /// <summary>
     /// Bearer authentication for services that validate tokens issued elsewhere: public keys from the issuer's JWKS,
@@ -93,7 +94,8 @@ public static class AuthenticationExtensions
             return;
         }
 
-        var revocations = context.HttpContext.RequestServices.GetRequiredService<RevocationList>();
+        var services = context.HttpContext.RequestServices;
+        var revocations = services.GetRequiredService<RevocationList>();
         if (!revocations.IsSynced)
         {
             // Only until the first sync: a linked source and its timer on every request cost more than the check.
@@ -105,9 +107,15 @@ public static class AuthenticationExtensions
             }
             catch (OperationCanceledException) when (!context.HttpContext.RequestAborted.IsCancellationRequested)
             {
-                // Not a bad token: this instance cannot tell yet whether it was revoked (Identity.Api unreachable).
-                throw new ApiException(ApiError.ServiceUnavailable("Token revocations are not loaded yet, retry shortly"));
+                // Not loaded in time: answered like a stale view below (503), not as an error.
             }
+        }
+
+        // Fail closed: a view the feed has not refreshed lately may be missing a logout.
+        if (!revocations.IsCurrent(services.GetRequiredService<TimeProvider>().GetUtcNow(), services.GetRequiredService<IOptions<JwtSettings>>().Value.RevocationMaxStaleness))
+        {
+            context.Fail(RevocationsStaleFailure);
+            return;
         }
 
         if (revocations.IsRevoked(
@@ -123,6 +131,13 @@ public static class AuthenticationExtensions
     {
         context.HandleResponse();
         var failure = context.AuthenticateFailure;
+        if (failure?.Message == RevocationsStaleFailure)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return new ApiError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable,
+                "Token checks are unavailable, retry shortly").ExecuteAsync(context.HttpContext);
+        }
+
         var error = failure switch
         {
             null => ApiError.Unauthorized("Missing Authorization Header", ErrorCodes.Unauthorized),
