@@ -29,5 +29,10 @@ if [ ! -d eng/s3rver/node_modules/s3rver ]; then
   (cd eng/s3rver && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+if [ ! -d eng/k8s-validate/node_modules/kubernetes-models ]; then
+  echo "==> installing the Kubernetes schema validator (kubernetes-models)"
+  (cd eng/k8s-validate && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 echo "==> restoring .NET packages"
 dotnet restore SaasPlatform.sln -v quiet

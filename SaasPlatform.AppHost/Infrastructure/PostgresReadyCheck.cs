@@ -3,21 +3,34 @@ using Npgsql;
 
 namespace SaasPlatform.AppHost.Infrastructure;
 
-/// <summary>Healthy once the server accepts a login with the configured password.</summary>
-internal sealed class PostgresReadyCheck(LocalPostgresResource server) : IHealthCheck
+/// <summary>
+/// Healthy once the server accepts the superuser's login and the platform's roles and databases exist
+/// (<see cref="DatabaseRoles"/>). The AppHost alone uses the superuser, to bootstrap; services log in as their roles.
+/// </summary>
+internal sealed class PostgresReadyCheck(ReferenceExpression superuser, string prefix, DatabaseRolePasswords passwords) : IHealthCheck
 {
+    private volatile bool _bootstrapped;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            var connectionString = await server.ConnectionStringExpression.GetValueAsync(cancellationToken);
-            await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false;Timeout=3");
+            var connectionString = await superuser.GetValueAsync(cancellationToken);
+            var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 3 };
+            if (!_bootstrapped)
+            {
+                await DatabaseRoles.EnsureAsync(builder.ConnectionString, prefix, await passwords.ResolveAsync(cancellationToken), cancellationToken);
+                _bootstrapped = true;
+                return HealthCheckResult.Healthy("Roles and databases ready");
+            }
+
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
             await connection.OpenAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy("PostgreSQL is not accepting connections yet", ex);
+            return HealthCheckResult.Unhealthy("PostgreSQL is not accepting connections (or its roles are not set up) yet", ex);
         }
     }
 }

@@ -10,8 +10,19 @@ namespace SaasPlatform.TenantData.Connections;
 /// </summary>
 public sealed class TenantDatabaseCatalog(string serverConnectionString)
 {
-    private const string Query =
-        "SELECT datname FROM pg_database WHERE datname LIKE 'tenant\\_%' AND NOT datistemplate AND datallowconn ORDER BY datname";
+    /// <remarks>
+    /// Under least privilege (docs/decisions/postgres-least-privilege.md) a login sees only the tenant databases it was
+    /// granted CONNECT on explicitly (or owns): others on the same server (another deployment's, a test run's) are
+    /// not its tenants. A superuser login sees them all, as before.
+    /// </remarks>
+    private const string Query = """
+        SELECT d.datname FROM pg_database d
+        WHERE d.datname LIKE 'tenant\_%' AND NOT d.datistemplate AND d.datallowconn
+          AND ((SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+               OR EXISTS (SELECT 1 FROM aclexplode(d.datacl) a
+                          WHERE a.privilege_type = 'CONNECT' AND a.grantee <> 0 AND pg_has_role(current_user, a.grantee, 'MEMBER')))
+        ORDER BY d.datname
+        """;
 
     /// <summary>Names of the tenant databases on the server, in name order.</summary>
     public async Task<List<string>> ListAsync(CancellationToken cancellationToken)
