@@ -44,8 +44,10 @@ public sealed class PlatformInfrastructure(
     private IResourceBuilder<IResourceWithConnectionString> AddLogin(string name, string role, string? database)
     {
         var app = Postgres.ApplicationBuilder;
+        // A server login names the maintenance database: without one Npgsql would open the database named after the
+        // role, which does not exist. Tenant connections replace it with the tenant's database.
         var expression = database is null
-            ? login(role)
+            ? ReferenceExpression.Create($"{login(role)};Database=postgres")
             : ReferenceExpression.Create($"{login(role)};Database={DatabasePrefix + database}");
         return app.AddConnectionString(name, expression)
             .WithParentRelationship(Postgres)

@@ -12,14 +12,14 @@ namespace SaasPlatform.DeploymentTests;
 /// resource's name on the container network), then each resource's environment is resolved and checked against what
 /// its consumer can reach.
 /// </summary>
-public sealed class AppHostModelTests
+public sealed class AppHostModelTests(AppHostModels models) : IClassFixture<AppHostModels>
 {
     private const string ContainerNetworkSuffix = ".dev.internal";
 
     [Fact]
     public async Task Container_mode_gives_host_projects_localhost_and_the_allocated_ports()
     {
-        await using var model = await BuildAsync("containers");
+        var model = await models.ContainersAsync();
 
         var kafkaPort = model.Port("kafka", KafkaServerResource.PrimaryEndpointName);
         var postgresPort = model.Port("postgres", "tcp");
@@ -39,10 +39,10 @@ public sealed class AppHostModelTests
         var identity = await model.EnvironmentAsync("identity-api");
         Assert.Equal($"Host=localhost;Port={postgresPort};Username=identity_api;Password=pw-identity_api;Database=identitydb", identity["ConnectionStrings__identitydb"]);
         var tenancy = await model.EnvironmentAsync("tenancy-api");
-        Assert.Equal($"Host=localhost;Port={postgresPort};Username=tenant_provisioner;Password=pw-tenant_provisioner", tenancy["ConnectionStrings__postgres"]);
+        Assert.Equal($"Host=localhost;Port={postgresPort};Username=tenant_provisioner;Password=pw-tenant_provisioner;Database=postgres", tenancy["ConnectionStrings__postgres"]);
         Assert.Equal("tenant_data", tenancy["Provisioning__TenantDataRole"]);
         var documents = await model.EnvironmentAsync("documents-api");
-        Assert.Equal($"Host=localhost;Port={postgresPort};Username=tenant_data;Password=pw-tenant_data", documents["ConnectionStrings__postgres"]);
+        Assert.Equal($"Host=localhost;Port={postgresPort};Username=tenant_data;Password=pw-tenant_data;Database=postgres", documents["ConnectionStrings__postgres"]);
         Assert.Equal(
             $"Endpoint=http://localhost:{minioPort};PublicEndpoint=http://localhost:{minioPort};AccessKey=minioadmin;SecretKey=pw-minio;Bucket=saas-platform-files;Region=us-east-1",
             documents["ConnectionStrings__storage"]);
@@ -54,7 +54,7 @@ public sealed class AppHostModelTests
     [Fact]
     public async Task Container_mode_Kafka_advertises_a_host_listener_and_a_container_network_listener_on_its_volume()
     {
-        await using var model = await BuildAsync("containers");
+        var model = await models.ContainersAsync();
         var kafka = (ContainerResource)model.Resource("kafka");
         var env = await model.EnvironmentAsync("kafka");
 
@@ -83,7 +83,7 @@ public sealed class AppHostModelTests
     [InlineData("local")]
     public async Task Every_WaitFor_target_and_every_project_has_a_health_check(string mode)
     {
-        await using var model = await BuildAsync(mode);
+        var model = mode == "containers" ? await models.ContainersAsync() : await models.LocalAsync();
 
         foreach (var resource in model.App.Resources)
         {
@@ -111,7 +111,7 @@ public sealed class AppHostModelTests
     [Fact]
     public async Task Local_mode_logs_services_in_under_their_own_prefixed_roles()
     {
-        await using var model = await BuildAsync("local", "--DevServers:DatabasePrefix=run1_");
+        var model = await models.LocalAsync();
 
         var identity = await model.EnvironmentAsync("identity-api");
         Assert.Equal("Host=127.0.0.1;Port=5432;Username=run1_identity_api;Password=pw-identity_api;SSL Mode=Disable;Database=run1_identitydb", identity["ConnectionStrings__identitydb"]);
@@ -125,6 +125,7 @@ public sealed class AppHostModelTests
         }
     }
 
+    /// <remarks>Building is quick; disposing an application that never started takes about 30 s, hence the shared models.</remarks>
     internal static async Task<ModelUnderTest> BuildAsync(string infrastructure, params string[] extra)
     {
         string[] parameters =
@@ -176,5 +177,29 @@ public sealed class AppHostModelTests
 #pragma warning restore CS0618
 
         public ValueTask DisposeAsync() => app.DisposeAsync();
+    }
+}
+
+/// <summary>One model per mode for the whole class (read only: endpoints are allocated once, when built).</summary>
+public sealed class AppHostModels : IAsyncLifetime
+{
+    private Task<AppHostModelTests.ModelUnderTest>? _containers;
+    private Task<AppHostModelTests.ModelUnderTest>? _local;
+
+    internal Task<AppHostModelTests.ModelUnderTest> ContainersAsync() => _containers ??= AppHostModelTests.BuildAsync("containers");
+
+    internal Task<AppHostModelTests.ModelUnderTest> LocalAsync() => _local ??= AppHostModelTests.BuildAsync("local", "--DevServers:DatabasePrefix=run1_");
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var model in new[] { _containers, _local })
+        {
+            if (model is not null)
+            {
+                await (await model).DisposeAsync();
+            }
+        }
     }
 }

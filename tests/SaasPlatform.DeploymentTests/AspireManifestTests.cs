@@ -80,7 +80,7 @@ public sealed class AspireManifestTests(DeploymentFixture fixture)
     {
         Assert.Equal("Host={postgres.bindings.tcp.host};Port={postgres.bindings.tcp.port};Username=identity_api;Password={identity-api-db-password.value};Database=identitydb",
             (string?)fixture.Resources["identitydb"]!["connectionString"]);
-        Assert.Equal("Host={postgres.bindings.tcp.host};Port={postgres.bindings.tcp.port};Username=tenant_data;Password={tenant-data-db-password.value}",
+        Assert.Equal("Host={postgres.bindings.tcp.host};Port={postgres.bindings.tcp.port};Username=tenant_data;Password={tenant-data-db-password.value};Database=postgres",
             (string?)fixture.Resources["postgres-tenant-data"]!["connectionString"]);
         foreach (var name in (string[])["identitydb", "tenancydb", "eventsdb", "postgres-tenant-provisioner", "postgres-tenant-data"])
         {

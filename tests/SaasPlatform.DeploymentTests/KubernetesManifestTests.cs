@@ -144,9 +144,9 @@ public sealed partial class KubernetesManifestTests(DeploymentFixture fixture)
         Assert.Equal("Host=postgres;Port=5432;Username=identity_api;Password=$(SECRET_IDENTITY_API_DB_PASSWORD);Database=identitydb",
             Env(output, "identity-api", "ConnectionStrings__identitydb").Value);
         Assert.Equal("identity-api-db-password", Env(output, "identity-api", "SECRET_IDENTITY_API_DB_PASSWORD").ValueFrom.SecretKeyRef.Key);
-        Assert.Equal("Host=postgres;Port=5432;Username=tenant_provisioner;Password=$(SECRET_TENANT_PROVISIONER_DB_PASSWORD)",
+        Assert.Equal("Host=postgres;Port=5432;Username=tenant_provisioner;Password=$(SECRET_TENANT_PROVISIONER_DB_PASSWORD);Database=postgres",
             Env(output, "tenancy-api", "ConnectionStrings__postgres").Value);
-        Assert.Equal("Host=postgres;Port=5432;Username=tenant_data;Password=$(SECRET_TENANT_DATA_DB_PASSWORD)",
+        Assert.Equal("Host=postgres;Port=5432;Username=tenant_data;Password=$(SECRET_TENANT_DATA_DB_PASSWORD);Database=postgres",
             Env(output, "documents-api", "ConnectionStrings__postgres").Value);
         Assert.Equal("postgres-password", Env(output, "postgres", "POSTGRES_PASSWORD").ValueFrom.SecretKeyRef.Key);
         Assert.All(output.Of<V1Deployment>(), d => Assert.DoesNotContain(d.Spec.Template.Spec.Containers.Single().Env ?? [],
