@@ -47,5 +47,10 @@ if [ ! -d eng/httpyac/node_modules/httpyac ]; then
   (cd eng/httpyac && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+if [ ! -d eng/k8s-validate/node_modules/kubernetes-models ]; then
+  echo "==> installing the Kubernetes schema validator (kubernetes-models)"
+  (cd eng/k8s-validate && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
 echo "==> restoring .NET packages"
 dotnet restore SaasPlatform.sln -v quiet

@@ -25,6 +25,12 @@ for trx in "$results"/*.trx; do
   e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
 done
+# Skipped tests with their reasons (e.g. container tests where no container runtime answers).
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  perl -0777 -ne 'while (/<UnitTestResult [^>]*?testName="([^"]*)"[^>]*?outcome="NotExecuted"[^>]*>.*?<Message>(.*?)<\/Message>/gs) {
+      my ($name, $reason) = ($1, $2); $reason =~ s/&lt;/</g; $reason =~ s/&gt;/>/g; $reason =~ s/&amp;/&/g; print "SKIPPED: $name\n    $reason\n"; }' "$trx"
+done
 # The failed tests' names last, where a truncated CI log still shows them.
 for trx in "$results"/*.trx; do
   [ -f "$trx" ] || continue

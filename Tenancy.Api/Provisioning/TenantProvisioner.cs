@@ -135,6 +135,7 @@ public sealed class TenantProvisioner(
                 try
                 {
                     await TenantServer.CreateDatabaseAsync(connection, database, template.DatabaseName, cancellationToken);
+                    await TenantServer.RestrictConnectAsync(connection, database, options.Value.TenantDataRole, cancellationToken);
                     return;
                 }
                 catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 20)

@@ -264,6 +264,24 @@ public class PlatformFixture : IAsyncLifetime
                 await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
                 await drop.ExecuteNonQueryAsync();
             }
+
+            // The run's login roles (the AppHost creates them with the same prefix); roles are server-wide.
+            var roles = new List<string>();
+            await using (var list = new Npgsql.NpgsqlCommand("SELECT rolname FROM pg_roles WHERE starts_with(rolname, @prefix)", connection))
+            {
+                list.Parameters.AddWithValue("prefix", DatabasePrefix);
+                await using var reader = await list.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    roles.Add(reader.GetString(0));
+                }
+            }
+
+            foreach (var role in roles)
+            {
+                await using var drop = new Npgsql.NpgsqlCommand($"DROP ROLE IF EXISTS \"{role}\"", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
         }
         catch (Npgsql.NpgsqlException)
         {
