@@ -3,6 +3,7 @@ using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using SaasPlatform.TenantData.Access;
 using SaasPlatform.TenantData.Connections;
@@ -29,6 +30,7 @@ public sealed class TenantProvisioner(
     TenantQuotas quotas,
     ServerAdmin server,
     TimeProvider time,
+    IOptions<ProvisioningOptions> options,
     ILogger<TenantProvisioner> logger)
 {
     private const int MaxAttempts = 5;
