@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Http;
@@ -25,11 +24,9 @@ public static class AnonymousBodyLimit
             return;
         }
 
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
-        {
-            sizeFeature.MaxRequestBodySize = MaxBytes;
-        }
-
+        // Kestrel's own MaxRequestBodySize is left alone on purpose: after the 413 Kestrel drains the unread body,
+        // and a smaller limit would make it close the connection instead, which a proxy in front (the gateway)
+        // can see as a reset before the answer (a 502 instead of the 413).
         var request = context.Request;
         if (request.ContentLength > MaxBytes || (request.ContentLength is null && !await BufferAsync(request, context.RequestAborted)))
         {
@@ -49,21 +46,14 @@ public static class AnonymousBodyLimit
         var buffer = new MemoryStream();
         var chunk = new byte[8192];
         int read;
-        try
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            if (buffer.Length + read > MaxBytes)
             {
-                if (buffer.Length + read > MaxBytes)
-                {
-                    return false;
-                }
-
-                buffer.Write(chunk, 0, read);
+                return false;
             }
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return false;
+
+            buffer.Write(chunk, 0, read);
         }
 
         buffer.Position = 0;

@@ -17,14 +17,14 @@ public sealed class SessionLifetimeTests(PlatformFixture platform)
         var session = await NewSessionAsync(gateway, UniqueEmail("lifetime"));
 
         // The session began 30 days minus one hour ago: it has an hour left.
-        await MoveSessionStartAsync(session, "30 days", "- interval '1 hour'");
+        await MoveSessionStartAsync(session, "30 days", "+ interval '1 hour'");
         var refreshed = await (await RefreshAsync(gateway, session.RefreshToken)).JsonAsync();
         var refreshToken = refreshed.GetProperty("refresh_token").GetString()!;
         var left = DateTimeOffset.FromUnixTimeSeconds(JwtPart(refreshToken, 1).GetProperty("exp").GetInt64()) - DateTimeOffset.UtcNow;
         Assert.InRange(left, TimeSpan.FromMinutes(58), TimeSpan.FromMinutes(61)); // not the 7 days a refresh token otherwise gets
 
         // Past the end, the still-unexpired refresh token is refused.
-        await MoveSessionStartAsync(session, "30 days", "+ interval '1 minute'");
+        await MoveSessionStartAsync(session, "30 days", "- interval '1 minute'");
         var refused = await AssertErrorAsync(await RefreshAsync(gateway, refreshToken), HttpStatusCode.Unauthorized, "token_expired");
         Assert.Contains("lifetime", refused.GetProperty("message").GetString(), StringComparison.Ordinal);
     }
