@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Aspire.Hosting.ApplicationModel;
 using SaasPlatform.EndToEndTests.Documents;
 using SaasPlatform.EndToEndTests.Identity;
 using SaasPlatform.EndToEndTests.Tenancy;
@@ -98,10 +97,7 @@ public sealed class DependencyFailureTests(DisruptionFixture platform, ITestOutp
     {
         using var gateway = platform.CreateGatewayClient();
         var world = await NewWorldAsync(gateway);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-
-        var stopped = await platform.App.ResourceCommands.ExecuteCommandAsync("documents-api", KnownResourceCommands.StopCommand, timeout.Token);
-        Assert.True(stopped.Success, stopped.Message);
+        await ResourceRestarts.StopAsync(platform, "documents-api", output);
         try
         {
             // The gateway's own health reports the service unreachable ...
@@ -153,9 +149,7 @@ public sealed class DependencyFailureTests(DisruptionFixture platform, ITestOutp
         }
         finally
         {
-            var started = await platform.App.ResourceCommands.ExecuteCommandAsync("documents-api", KnownResourceCommands.StartCommand, timeout.Token);
-            Assert.True(started.Success, started.Message);
-            await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("documents-api", timeout.Token);
+            await ResourceRestarts.StartAsync(platform, "documents-api", output);
         }
 
         // And it is taken back once its health probe answers again.
