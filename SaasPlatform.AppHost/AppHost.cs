@@ -6,28 +6,37 @@ var builder = DistributedApplication.CreateBuilder(args);
 // otherwise local stand-ins that speak the same protocols (see Infrastructure/).
 var infra = builder.AddPlatformInfrastructure();
 
-var identityDb = infra.AddDatabase("identitydb");
-var tenancyDb = infra.AddDatabase("tenancydb");
-var eventsDb = infra.AddDatabase("eventsdb");
+// Least privilege (docs/decisions/postgres-least-privilege.md): each service logs in as its own role.
+var identityDb = infra.AddDatabase(DatabaseRoles.Identity);
+var tenancyDb = infra.AddDatabase(DatabaseRoles.Tenancy);
+var eventsDb = infra.AddDatabase(DatabaseRoles.Events);
+var tenantProvisioner = infra.AddServerLogin(DatabaseRoles.TenantProvisioner);   // CREATEDB, owns tenant databases
+var tenantData = infra.AddServerLogin(DatabaseRoles.TenantData);                 // CONNECT + DML on tenant databases
 var jwtSigningKey = builder.AddJwtSigningKey();
 var internalApiKey = builder.AddInternalApiKey();   // service-to-service calls; the gateway never gets it
 
+// Each service below runs --Platform:Replicas=N times (default 1) behind its endpoint's proxy (Infrastructure/PlatformReplicas.cs).
+
 var identity = builder.AddProject<Projects.Identity_Api>("identity-api")
     .WithServiceOverrides()
+    .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // healthy = identitydb migrated, revocations loaded (not merely "process started")
     .WithVaultSecrets()
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithReference(identityDb).WaitFor(identityDb)
-    .WithReference(infra.Kafka).WaitFor(infra.Kafka);
+    .WithReference(infra.Kafka);   // audit events go through identitydb's outbox: the relay retries, no need to wait
 
 var tenancy = builder.AddProject<Projects.Tenancy_Api>("tenancy-api")
     .WithServiceOverrides()
+    .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // healthy = tenancydb and the tenant template migrated
     .WithVaultSecrets()
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithReference(tenancyDb).WaitFor(tenancyDb)
-    .WithReference(infra.Postgres)               // tenant databases are created on this server
+    .WithReference(tenantProvisioner, "postgres").WaitFor(tenantProvisioner)   // creates and migrates tenant databases
+    .WithEnvironment("Provisioning__TenantDataRole", infra.DatabasePrefix + DatabaseRoles.TenantData)
+    .WithEnvironment("Provisioning__TemplateDatabase", infra.DatabasePrefix + "template_tenant")
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
     .WithReference(identity).WaitFor(identity);
 
@@ -36,9 +45,11 @@ identity.WithReference(tenancy);
 
 var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
     .WithServiceOverrides()
+    .WithPlatformReplicas()
+    .WithHttpHealthCheck("/health")   // healthy = storage bucket, Kafka and token keys reachable
     .WithVaultSecrets()
     .WithEnvironment("InternalApi__Key", internalApiKey)
-    .WithReference(infra.Postgres).WaitFor(infra.Postgres)
+    .WithReference(tenantData, "postgres").WaitFor(tenantData)
     .WithReference(infra.Storage).WaitFor(infra.Storage)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
     .WithReference(identity).WaitFor(identity)
@@ -46,11 +57,12 @@ var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
 
 var events = builder.AddProject<Projects.Events_Worker>("events-worker")
     .WithServiceOverrides()
+    .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // healthy = eventsdb migrated, token keys loaded (not merely "process started")
     .WithVaultSecrets()
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithReference(eventsDb).WaitFor(eventsDb)
-    .WithReference(infra.Postgres)
+    .WithReference(tenantData, "postgres")
     .WithReference(infra.Storage).WaitFor(infra.Storage)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
     .WithReference(identity)   // token keys and revocations for the audit endpoint (fetched in the background)
@@ -59,6 +71,8 @@ var events = builder.AddProject<Projects.Events_Worker>("events-worker")
 // The only public entry point.
 builder.AddProject<Projects.Gateway>("gateway")
     .WithServiceOverrides()
+    .WithPlatformReplicas()
+    .WithHttpHealthCheck("/health")   // the aggregate: healthy only when every service behind it is
     .WithReference(identity).WaitFor(identity)
     .WithReference(tenancy).WaitFor(tenancy)
     .WithReference(documents).WaitFor(documents)
@@ -72,7 +86,9 @@ if (builder.ExecutionContext.IsRunMode && builder.Configuration["ADMIN_EMAIL"] i
     var init = builder.AddProject<Projects.Tenancy_Api>("init")
         .WithArgs("init")
         .WithEnvironment("ADMIN_EMAIL", adminEmail)
-        .WithReference(tenancyDb).WithReference(infra.Postgres).WithReference(identity)
+        .WithReference(tenancyDb).WithReference(tenantProvisioner, "postgres").WithReference(identity)
+        .WithEnvironment("Provisioning__TenantDataRole", infra.DatabasePrefix + DatabaseRoles.TenantData)
+        .WithEnvironment("Provisioning__TemplateDatabase", infra.DatabasePrefix + "template_tenant")
         .WithEnvironment("InternalApi__Key", internalApiKey)
         .WaitFor(identity).WaitFor(tenancy)
         .ExcludeFromManifest();

@@ -157,6 +157,7 @@ public static class Extensions
         // Routing explicitly after the handlers: otherwise it runs first, and its errors (an ambiguous match)
         // would escape the envelope.
         app.UseRouting();
+        app.Use(IdempotentReadRetry.InvokeAsync);
         return app;
     }
 }

@@ -43,6 +43,10 @@ public static class TenantDataExtensions
         services.AddSingleton(sp => new TenantDatabaseCatalog(
             ServerConnectionString(sp, sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value),
             sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IOptions<TenantAccessOptions>>()));
+        // The tenant databases' server, as this service's login reaches it: /health names a database outage.
+        services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("tenant-server",
+            sp => new TenantServerHealthCheck(ServerConnectionString(sp, sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value)),
+            failureStatus: null, tags: null));
 
         // One checker per process: its cache must be shared by every request.
         services.AddHttpClient(nameof(TenantAccessChecker)).AddInternalApiKey();

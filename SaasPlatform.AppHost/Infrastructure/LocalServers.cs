@@ -10,26 +10,27 @@ namespace SaasPlatform.AppHost.Infrastructure;
 /// </summary>
 internal static class LocalServers
 {
-    public static PlatformInfrastructure Add(IDistributedApplicationBuilder builder)
+    public static PlatformInfrastructure Add(IDistributedApplicationBuilder builder, DatabaseRolePasswords passwords)
     {
         var config = builder.Configuration.GetSection("DevServers");
         var repoRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
 
-        var postgres = AddPostgres(builder, config, repoRoot);
+        // Concurrent runs on one PostgreSQL (e2e tests) each get their own databases and roles, or one run's outbox
+        // relay would publish another run's events to its own broker, and one run would reset another's role passwords.
+        // Empty by default.
+        var databasePrefix = config["DatabasePrefix"] ?? "";
+        var postgres = AddPostgres(builder, config, repoRoot, databasePrefix, passwords);
         var kafka = AddKafka(builder, config);
         var storage = AddStorage(builder, config, repoRoot);
 
-        // Concurrent runs on one PostgreSQL (e2e tests) each get their own databases, or one run's outbox relay
-        // would publish another run's events to its own broker. Empty by default.
-        var databasePrefix = config["DatabasePrefix"] ?? "";
-        return new PlatformInfrastructure(postgres, kafka, storage, name =>
-            builder.AddConnectionString(name, ReferenceExpression.Create($"{postgres.Resource.ConnectionStringExpression};Database={databasePrefix}{name}"))
-                .WithParentRelationship(postgres)
-                .WaitFor(postgres));
+        var port = postgres.Resource.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        ReferenceExpression Login(string role) => ReferenceExpression.Create(
+            $"Host=127.0.0.1;Port={port};Username={databasePrefix + role};Password={passwords[role]};SSL Mode=Disable");
+        return new PlatformInfrastructure(postgres, kafka, storage, Login, databasePrefix);
     }
 
-    private static IResourceBuilder<IResourceWithConnectionString> AddPostgres(
-        IDistributedApplicationBuilder builder, IConfiguration config, string repoRoot)
+    private static IResourceBuilder<LocalPostgresResource> AddPostgres(
+        IDistributedApplicationBuilder builder, IConfiguration config, string repoRoot, string databasePrefix, DatabaseRolePasswords passwords)
     {
         var port = config.GetValue("PostgresPort", 5432);
         var password = builder.AddParameter("postgres-password",
@@ -37,7 +38,7 @@ internal static class LocalServers
 
         var server = new LocalPostgresResource("postgres", repoRoot, port, password.Resource);
         builder.Services.AddHealthChecks().Add(new("postgres-ready",
-            _ => new PostgresReadyCheck(server), failureStatus: null, tags: null));
+            _ => new PostgresReadyCheck(server.ConnectionStringExpression, databasePrefix, passwords), failureStatus: null, tags: null));
 
         // The script makes sure the apt cluster runs with this password, then follows its log.
         return builder.AddResource(server)
@@ -86,7 +87,10 @@ internal static class LocalServers
     }
 }
 
-/// <summary>The apt-installed PostgreSQL, run through a script so the dashboard shows it (and its log) as a stand-in.</summary>
+/// <summary>
+/// The apt-installed PostgreSQL, run through a script so the dashboard shows it (and its log) as a stand-in. Its
+/// connection string is the superuser's: the AppHost bootstraps the roles with it, services never get it.
+/// </summary>
 internal sealed class LocalPostgresResource(string name, string repoRoot, int port, ParameterResource password)
     : ExecutableResource(name, "bash", repoRoot), IResourceWithConnectionString
 {

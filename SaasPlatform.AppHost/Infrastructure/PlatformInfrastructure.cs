@@ -4,15 +4,17 @@ namespace SaasPlatform.AppHost.Infrastructure;
 
 /// <summary>
 /// The servers the platform depends on, as connection-string resources. Services only ever see connection strings
-/// (<c>postgres</c>, <c>kafka</c>, <c>storage</c>, one per database), so they cannot tell containers from stand-ins.
+/// (<c>kafka</c>, <c>storage</c>, their database, the tenant server under their role), so they cannot tell containers
+/// from stand-ins. PostgreSQL logins are per role (<see cref="DatabaseRoles"/>); the superuser stays with the AppHost.
 /// </summary>
 public sealed class PlatformInfrastructure(
     IResourceBuilder<IResourceWithConnectionString> postgres,
     IResourceBuilder<IResourceWithConnectionString> kafka,
     IResourceBuilder<IResourceWithConnectionString> storage,
-    Func<string, IResourceBuilder<IResourceWithConnectionString>> addDatabase)
+    Func<string, ReferenceExpression> login,   // role (unprefixed) -> Host, Port, Username, Password
+    string databasePrefix)
 {
-    /// <summary>The PostgreSQL server (no database): where tenant databases are created at run time.</summary>
+    /// <summary>The PostgreSQL server under its superuser: the AppHost bootstraps roles with it; no service references it.</summary>
     public IResourceBuilder<IResourceWithConnectionString> Postgres { get; } = postgres;
 
     /// <summary>Kafka bootstrap servers.</summary>
@@ -21,8 +23,36 @@ public sealed class PlatformInfrastructure(
     /// <summary>S3-compatible object storage: endpoint, public endpoint, keys and bucket.</summary>
     public IResourceBuilder<IResourceWithConnectionString> Storage { get; } = storage;
 
-    /// <summary>A database owned by one service, on <see cref="Postgres"/>.</summary>
-    public IResourceBuilder<IResourceWithConnectionString> AddDatabase(string name) => addDatabase(name);
+    /// <summary>Prepended to every database and role name (the local mode's per-run <c>DevServers:DatabasePrefix</c>).</summary>
+    public string DatabasePrefix { get; } = databasePrefix;
+
+    /// <summary>The database a role owns, logged in as that role (named after the database: <c>identitydb</c>, ...).</summary>
+    public IResourceBuilder<IResourceWithConnectionString> AddDatabase(string role)
+    {
+        var database = DatabaseRoles.All.Single(r => r.Role == role).Database
+            ?? throw new ArgumentException($"{role} owns no database", nameof(role));
+        return AddLogin(database, role, database);
+    }
+
+    /// <summary>
+    /// The server (no database) under a server-wide role: where tenant databases are created (<see cref="DatabaseRoles.TenantProvisioner"/>)
+    /// or used (<see cref="DatabaseRoles.TenantData"/>). Consumers take it as <c>ConnectionStrings:postgres</c>.
+    /// </summary>
+    public IResourceBuilder<IResourceWithConnectionString> AddServerLogin(string role) =>
+        AddLogin("postgres-" + role.Replace('_', '-'), role, database: null);
+
+    private IResourceBuilder<IResourceWithConnectionString> AddLogin(string name, string role, string? database)
+    {
+        var app = Postgres.ApplicationBuilder;
+        // A server login names the maintenance database: without one Npgsql would open the database named after the
+        // role, which does not exist. Tenant connections replace it with the tenant's database.
+        var expression = database is null
+            ? ReferenceExpression.Create($"{login(role)};Database=postgres")
+            : ReferenceExpression.Create($"{login(role)};Database={DatabasePrefix + database}");
+        return app.AddConnectionString(name, expression)
+            .WithParentRelationship(Postgres)
+            .WaitFor(Postgres);
+    }
 }
 
 public static class PlatformInfrastructureExtensions
@@ -43,7 +73,8 @@ public static class PlatformInfrastructureExtensions
             _ => builder.ExecutionContext.IsPublishMode || ContainerRuntime.IsHealthy(),
         };
 
-        return useContainers ? ContainerServers.Add(builder) : LocalServers.Add(builder);
+        var passwords = new DatabaseRolePasswords(builder);
+        return useContainers ? ContainerServers.Add(builder, passwords) : LocalServers.Add(builder, passwords);
     }
 
     /// <summary>

@@ -4,26 +4,37 @@ using Npgsql;
 namespace SaasPlatform.AppHost.Infrastructure;
 
 /// <summary>
-/// Healthy once the server accepts a login with the configured password and answers a query. Pooled (one connection,
-/// kept idle between probes): an unpooled probe made PostgreSQL fork a backend every few seconds for as long as the
-/// platform ran. The query makes a connection the server dropped fail the probe (and leave the pool).
+/// Healthy once the server accepts the superuser's login and the platform's roles and databases exist
+/// (<see cref="DatabaseRoles"/>). The AppHost alone uses the superuser, to bootstrap; services log in as their roles.
+/// Pooled (one connection, kept idle between probes): an unpooled probe made PostgreSQL fork a backend every few
+/// seconds for as long as the platform ran. The query makes a connection the server dropped fail the probe.
 /// </summary>
-internal sealed class PostgresReadyCheck(LocalPostgresResource server) : IHealthCheck
+internal sealed class PostgresReadyCheck(ReferenceExpression superuser, string prefix, DatabaseRolePasswords passwords) : IHealthCheck
 {
+    private volatile bool _bootstrapped;
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            var connectionString = await server.ConnectionStringExpression.GetValueAsync(cancellationToken);
-            await using var connection = new NpgsqlConnection(connectionString + ";Maximum Pool Size=1;Connection Idle Lifetime=600;Timeout=3");
+            var connectionString = await superuser.GetValueAsync(cancellationToken);
+            var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 1, ConnectionIdleLifetime = 600, Timeout = 3 };
+            if (!_bootstrapped)
+            {
+                await DatabaseRoles.EnsureAsync(builder.ConnectionString, prefix, await passwords.ResolveAsync(cancellationToken), cancellationToken);
+                _bootstrapped = true;
+                return HealthCheckResult.Healthy("Roles and databases ready");
+            }
+
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
             await connection.OpenAsync(cancellationToken);
             await using var probe = new NpgsqlCommand("SELECT 1", connection);
             await probe.ExecuteScalarAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy("PostgreSQL is not accepting connections yet", ex);
+            return HealthCheckResult.Unhealthy("PostgreSQL is not accepting connections (or its roles are not set up) yet", ex);
         }
     }
 }

@@ -6,18 +6,20 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace SaasPlatform.AppHost.Infrastructure;
 
 /// <summary>
-/// Vault in dev mode (in memory, KV v2 mounted at <c>secret/</c>), seeded with the platform's secrets once it answers.
-/// Only the container path has it: without Docker the services keep reading plain configuration.
+/// Vault in dev mode (in memory, KV v2 mounted at <c>secret/</c>), seeded with the platform's secrets once it answers:
+/// a development convenience of the container mode only. Each service reads one path, <c>saas-platform/&lt;service&gt;</c>,
+/// holding only its own secrets (its database login, never the superuser's). Deployments do not get a Vault: their
+/// services read the Kubernetes Secret (docs/decisions/vault-in-deployments.md).
 /// </summary>
 internal sealed class VaultServerResource(string name, ParameterResource token) : ContainerResource(name)
 {
     public const string HttpEndpointName = "http";
     public const string Mount = "secret";
 
-    /// <summary>Secrets every service reads: the connection strings of the app model (database password, S3 keys).</summary>
-    public const string SharedPath = "saas-platform";
+    /// <summary>Parent of the per-service paths.</summary>
+    public const string BasePath = "saas-platform";
 
-    /// <summary>Secrets only one service reads, under <c>saas-platform/&lt;resource&gt;</c>: configuration key -> parameter name.</summary>
+    /// <summary>Secrets beyond its connection strings one service reads: configuration key -> parameter name.</summary>
     public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ServiceSecrets =
         new Dictionary<string, IReadOnlyDictionary<string, string>>
         {
@@ -28,7 +30,12 @@ internal sealed class VaultServerResource(string name, ParameterResource token) 
     public ParameterResource Token { get; } = token;
 
     public EndpointReference HttpEndpoint => new(this, HttpEndpointName);
+
+    public static string PathOf(string service) => $"{BasePath}/{service}";
 }
+
+/// <summary>Marks a project that reads its secrets from the development Vault.</summary>
+internal sealed class VaultSecretsAnnotation : IResourceAnnotation;
 
 public static class VaultSecretsExtensions
 {
@@ -62,21 +69,21 @@ public static class VaultSecretsExtensions
             return project;
         }
 
-        var name = project.Resource.Name;
-        var paths = VaultServerResource.ServiceSecrets.ContainsKey(name)
-            ? $"{VaultServerResource.SharedPath},{VaultServerResource.SharedPath}/{name}"
-            : VaultServerResource.SharedPath;
-
         return project
+            .WithAnnotation(new VaultSecretsAnnotation())
             .WithEnvironment("Vault__Address", vault.HttpEndpoint)
             .WithEnvironment("Vault__Token", app.CreateResourceBuilder(vault.Token))
             .WithEnvironment("Vault__Mount", VaultServerResource.Mount)
-            .WithEnvironment("Vault__Path", paths)
+            .WithEnvironment("Vault__Path", VaultServerResource.PathOf(project.Resource.Name))
             .WaitFor(app.CreateResourceBuilder(vault));
     }
 }
 
-/// <summary>Writes the secrets with KV v2 (<c>POST /v1/secret/data/{path}</c>, body <c>{"data": {...}}</c>) unless already there.</summary>
+/// <summary>
+/// Writes each Vault-reading service's secrets to its own path with KV v2 (<c>POST /v1/secret/data/{path}</c>, body
+/// <c>{"data": {...}}</c>) unless already there: its connection strings as the service's environment carries them (so
+/// its own database role) and its entries of <see cref="VaultServerResource.ServiceSecrets"/>.
+/// </summary>
 internal sealed class VaultSeedCheck(VaultServerResource vault, IResourceCollection resources) : IHealthCheck
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
@@ -87,39 +94,46 @@ internal sealed class VaultSeedCheck(VaultServerResource vault, IResourceCollect
         {
             var address = (await vault.HttpEndpoint.GetValueAsync(cancellationToken))!.TrimEnd('/');
             var token = (await vault.Token.GetValueAsync(cancellationToken))!;
+            var services = resources.OfType<ProjectResource>().Where(p => p.Annotations.OfType<VaultSecretsAnnotation>().Any()).ToList();
 
-            // Dev-mode Vault lives in memory: a restarted container is empty again and gets seeded again.
-            if (await ExistsAsync(address, token, VaultServerResource.SharedPath, cancellationToken))
+            // Dev-mode Vault lives in memory: a restarted container is empty again and gets seeded again. The last
+            // path is written last, so its presence means the whole seed is there.
+            if (services.Count == 0 || await ExistsAsync(address, token, VaultServerResource.PathOf(services[^1].Name), cancellationToken))
             {
                 return HealthCheckResult.Healthy();
             }
 
-            foreach (var (service, secrets) in VaultServerResource.ServiceSecrets)
+            foreach (var service in services)
             {
-                var data = new Dictionary<string, string?>();
-                foreach (var (key, parameterName) in secrets)
-                {
-                    var parameter = resources.OfType<ParameterResource>().Single(p => p.Name == parameterName);
-                    data[key] = await parameter.GetValueAsync(cancellationToken);
-                }
-
-                await WriteAsync(address, token, $"{VaultServerResource.SharedPath}/{service}", data, cancellationToken);
+                await WriteAsync(address, token, VaultServerResource.PathOf(service.Name), await SecretsOfAsync(service, resources, cancellationToken), cancellationToken);
             }
 
-            var shared = new Dictionary<string, string?>();
-            foreach (var resource in resources.OfType<IResourceWithConnectionString>())
-            {
-                shared[$"ConnectionStrings__{resource.Name}"] = await resource.GetConnectionStringAsync(cancellationToken);
-            }
-
-            // Written last: its presence means the whole seed is there.
-            await WriteAsync(address, token, VaultServerResource.SharedPath, shared, cancellationToken);
             return HealthCheckResult.Healthy("Seeded");
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or InvalidOperationException)
         {
             return HealthCheckResult.Unhealthy("Vault is not seeded yet", ex);
         }
+    }
+
+    /// <summary>What one service's path holds: only what the service itself is given, nothing of another service.</summary>
+    internal static async Task<Dictionary<string, string?>> SecretsOfAsync(ProjectResource service, IResourceCollection resources, CancellationToken cancellationToken)
+    {
+        var data = new Dictionary<string, string?>();
+#pragma warning disable CS0618 // the same resolution the AppHost applies when it starts the service
+        var environment = await service.GetEnvironmentVariableValuesAsync(DistributedApplicationOperation.Run);
+#pragma warning restore CS0618
+        foreach (var (key, value) in environment.Where(e => e.Key.StartsWith("ConnectionStrings__", StringComparison.Ordinal)))
+        {
+            data[key] = value;
+        }
+
+        foreach (var (key, parameterName) in VaultServerResource.ServiceSecrets.GetValueOrDefault(service.Name) ?? new Dictionary<string, string>())
+        {
+            data[key] = await resources.OfType<ParameterResource>().Single(p => p.Name == parameterName).GetValueAsync(cancellationToken);
+        }
+
+        return data;
     }
 
     private static async Task<bool> ExistsAsync(string address, string token, string path, CancellationToken cancellationToken)

@@ -41,6 +41,9 @@ public static class KafkaExtensions
             })
             .Validate(o => !string.IsNullOrWhiteSpace(o.BootstrapServers), "ConnectionStrings:kafka is not set")
             .Validate(o => o.FetchWaitMaxMs is >= 0 and <= 300_000, "Kafka:FetchWaitMaxMs must be between 0 and 300000")
+            .Validate(o => o.SecurityProtocol is not (SecurityProtocol.SaslPlaintext or SecurityProtocol.SaslSsl)
+                || (!string.IsNullOrEmpty(o.SaslUsername) && !string.IsNullOrEmpty(o.SaslPassword)),
+                "Kafka:SaslUsername and Kafka:SaslPassword are required with a SASL security protocol")
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
@@ -48,7 +51,7 @@ public static class KafkaExtensions
 
     /// <summary>
     /// A process-wide idempotent producer (<c>IProducer&lt;string, byte[]&gt;</c>, acks=all) and a Kafka health check
-    /// (Degraded on failure). Idempotent.
+    /// (Unhealthy on failure, see <see cref="KafkaHealthCheck"/>). Idempotent.
     /// </summary>
     public static IHostApplicationBuilder AddKafkaProducer(this IHostApplicationBuilder builder)
     {
@@ -68,7 +71,7 @@ public static class KafkaExtensions
                 .Build();
         });
         builder.Services.AddHealthChecks()
-            .AddCheck<KafkaHealthCheck>("kafka", failureStatus: HealthStatus.Degraded, tags: ["kafka"]);
+            .AddCheck<KafkaHealthCheck>("kafka", failureStatus: HealthStatus.Unhealthy, tags: ["kafka"]);
         return builder;
     }
 

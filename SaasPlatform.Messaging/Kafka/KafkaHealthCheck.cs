@@ -4,8 +4,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace SaasPlatform.Messaging.Kafka;
 
 /// <summary>
-/// Asks the cluster for metadata through the shared producer's connection. Registered as Degraded on failure: with
-/// the outbox a service keeps working while Kafka is away, so an outage must not get it restarted.
+/// Asks the cluster for metadata through the shared producer's connection. Unhealthy on failure, so <c>/health</c>
+/// (and the gateway's aggregate) says the broker is unreachable instead of "healthy" while events pile up in the
+/// outbox. Liveness (<c>/alive</c>) does not include it: an outage takes the service out of rotation, never restarts it.
 /// </summary>
 internal sealed class KafkaHealthCheck(IProducer<string, byte[]> producer) : IHealthCheck
 {

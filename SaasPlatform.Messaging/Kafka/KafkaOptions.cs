@@ -39,8 +39,29 @@ public sealed class KafkaOptions
     /// <summary>Replication factor of created topics; -1 = the broker's default.</summary>
     public short ReplicationFactor { get; set; } = -1;
 
+    /// <summary>
+    /// <c>Plaintext</c> (default), <c>Ssl</c>, <c>SaslPlaintext</c> or <c>SaslSsl</c> (librdkafka's
+    /// <c>security.protocol</c>). A broker reachable by anything but the platform's services needs SASL, so that only
+    /// they can write events (audit entries included).
+    /// </summary>
+    public SecurityProtocol SecurityProtocol { get; set; } = SecurityProtocol.Plaintext;
+
+    /// <summary><c>ScramSha512</c> (default), <c>ScramSha256</c> or <c>Plain</c>; used with the SASL protocols.</summary>
+    public SaslMechanism SaslMechanism { get; set; } = SaslMechanism.ScramSha512;
+
+    public string? SaslUsername { get; set; }
+
+    /// <summary>A secret: in Kubernetes it comes from the Secret (key <c>kafka-sasl-password</c>), never a ConfigMap.</summary>
+    public string? SaslPassword { get; set; }
+
+    /// <summary>PEM of the CA that signed the broker's certificate (TLS protocols); empty: the system's trust store.</summary>
+    public string? SslCaPem { get; set; }
+
+    /// <summary>Path of a CA file instead of <see cref="SslCaPem"/> (e.g. a mounted Secret).</summary>
+    public string? SslCaLocation { get; set; }
+
     /// <summary>The idempotent, acks=all producer the outbox relay publishes with (ordered per partition).</summary>
-    public ProducerConfig CreateProducerConfig() => new()
+    public ProducerConfig CreateProducerConfig() => Secure(new ProducerConfig
     {
         BootstrapServers = BootstrapServers,
         ClientId = ClientId,
@@ -52,13 +73,13 @@ public sealed class KafkaOptions
         ReconnectBackoffMaxMs = ReconnectBackoffMaxMs,
         // Kafka's default murmur2 partitioner, so keys land where Java clients would put them.
         Partitioner = Partitioner.Murmur2Random,
-    };
+    });
 
     /// <summary>
     /// A consumer that stores offsets only when told (<c>StoreOffset</c> after an event is handled) and auto-commits
     /// what was stored.
     /// </summary>
-    public ConsumerConfig CreateConsumerConfig(string groupId) => new()
+    public ConsumerConfig CreateConsumerConfig(string groupId) => Secure(new ConsumerConfig
     {
         BootstrapServers = BootstrapServers,
         ClientId = ClientId,
@@ -72,12 +93,39 @@ public sealed class KafkaOptions
         HeartbeatIntervalMs = Math.Max(500, SessionTimeoutMs / 3),
         ReconnectBackoffMaxMs = ReconnectBackoffMaxMs,
         PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky,
-    };
+    });
 
-    public AdminClientConfig CreateAdminConfig() => new()
+    public AdminClientConfig CreateAdminConfig() => Secure(new AdminClientConfig
     {
         BootstrapServers = BootstrapServers,
         ClientId = ClientId,
         ReconnectBackoffMaxMs = ReconnectBackoffMaxMs,
-    };
+    });
+
+    /// <summary>The security settings every client shares; SASL and TLS settings only when the protocol uses them.</summary>
+    public T Secure<T>(T config) where T : ClientConfig
+    {
+        config.SecurityProtocol = SecurityProtocol;
+        if (SecurityProtocol is SecurityProtocol.SaslPlaintext or SecurityProtocol.SaslSsl)
+        {
+            config.SaslMechanism = SaslMechanism;
+            config.SaslUsername = SaslUsername;
+            config.SaslPassword = SaslPassword;
+        }
+
+        if (SecurityProtocol is SecurityProtocol.Ssl or SecurityProtocol.SaslSsl)
+        {
+            if (!string.IsNullOrWhiteSpace(SslCaPem))
+            {
+                config.SslCaPem = SslCaPem;
+            }
+
+            if (!string.IsNullOrWhiteSpace(SslCaLocation))
+            {
+                config.SslCaLocation = SslCaLocation;
+            }
+        }
+
+        return config;
+    }
 }

@@ -50,8 +50,41 @@ internal sealed partial class BucketInitializer(ObjectStorage storage, ILogger<B
         }
     }
 
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_ready ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The storage bucket is not ready"));
+    private (long At, HealthCheckResult Result)? _lastProbe;
+
+    /// <summary>
+    /// Unhealthy until the bucket exists, then whenever the storage server does not answer for it (probed at most every
+    /// few seconds, with a short timeout), so <c>/health</c> names a storage outage instead of answering healthy.
+    /// </summary>
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (!_ready)
+        {
+            return HealthCheckResult.Unhealthy("The storage bucket is not ready");
+        }
+
+        if (_lastProbe is { } last && System.Diagnostics.Stopwatch.GetElapsedTime(last.At) < TimeSpan.FromSeconds(5))
+        {
+            return last.Result;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(3));
+        HealthCheckResult result;
+        try
+        {
+            result = await storage.BucketExistsAsync(timeout.Token)
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("The storage bucket is missing");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            result = HealthCheckResult.Unhealthy("The storage server does not answer", e);
+        }
+
+        _lastProbe = (System.Diagnostics.Stopwatch.GetTimestamp(), result);
+        return result;
+    }
 
     [LoggerMessage(LogLevel.Warning, "Storage is not ready yet")]
     private partial void LogNotReady(Exception exception);

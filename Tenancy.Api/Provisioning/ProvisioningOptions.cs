@@ -12,12 +12,13 @@ public sealed class ProvisioningOptions
     /// </summary>
     public string TemplateDatabase { get; set; } = "template_tenant";
 
+    /// <summary>
+    /// The login role Documents.Api and Events.Worker use on tenant databases (docs/decisions/postgres-least-privilege.md):
+    /// it gets CONNECT on each tenant database and row access (no DDL) to its tables. Empty: no grants (a deployment
+    /// where every service shares one login).
+    /// </summary>
+    public string? TenantDataRole { get; set; }
+
     /// <summary>How often tenants left in <c>provisioning</c> by a crashed instance are looked for and undone.</summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>
-    /// Tests only: lets the tenant names <c>fault:fail-after-database</c> and <c>fault:crash-after-database</c>
-    /// fail (or kill the process) between creating the database and committing the tenant.
-    /// </summary>
-    public bool FaultInjection { get; set; }
 }

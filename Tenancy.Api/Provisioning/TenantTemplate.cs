@@ -38,6 +38,9 @@ public sealed class TenantTemplate(TenantDataSources dataSources, ServerAdmin se
                 await TenantServer.CreateDatabaseAsync(connection, DatabaseName, template: null, cancellationToken);
             }
 
+            // Nobody but the owner connects to the template (a session on it would block every copy).
+            await TenantServer.RestrictConnectAsync(connection, DatabaseName, tenantDataRole: null, cancellationToken);
+
             await using var template = new TenantDbContext(new DbContextOptionsBuilder<TenantDbContext>()
                 .UseNpgsql(dataSources.BuildConnectionString(DatabaseName, pooling: false)).Options);
             var pending = (await template.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
@@ -45,6 +48,14 @@ public sealed class TenantTemplate(TenantDataSources dataSources, ServerAdmin se
             {
                 logger.LogInformation("Migrating tenant template {Template}: {Migrations}", DatabaseName, pending);
                 await template.Database.MigrateAsync(cancellationToken);
+            }
+
+            if (options.Value.TenantDataRole is { Length: > 0 } tenantDataRole)
+            {
+                // Copied into every tenant database created from the template.
+                await using var grants = new Npgsql.NpgsqlConnection(dataSources.BuildConnectionString(DatabaseName, pooling: false));
+                await grants.OpenAsync(cancellationToken);
+                await TenantServer.GrantTenantDataAsync(grants, tenantDataRole, cancellationToken);
             }
 
             SchemaVersion = (await template.Database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault();

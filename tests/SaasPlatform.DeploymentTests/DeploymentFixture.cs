@@ -9,11 +9,15 @@ namespace SaasPlatform.DeploymentTests;
 /// </summary>
 public sealed class DeploymentFixture : IAsyncLifetime
 {
-    public static readonly string[] SecretParameters = ["jwt-signing-key", "internal-api-key", "postgres-password", "minio-password", "vault-token"];
+    public static readonly string[] RolePasswords =
+        ["identity-api-db-password", "tenancy-api-db-password", "events-worker-db-password", "tenant-provisioner-db-password", "tenant-data-db-password"];
+
+    public static readonly string[] SecretParameters = ["jwt-signing-key", "internal-api-key", "postgres-password", "minio-password", .. RolePasswords];
 
     public static readonly string[] Projects = ["identity-api", "tenancy-api", "documents-api", "events-worker", "gateway"];
 
-    public static readonly string[] InfrastructureContainers = ["postgres", "kafka", "minio", "vault"];
+    /// <summary>Vault is a development convenience only: a deployment reads the Kubernetes Secret (deploy/README.md).</summary>
+    public static readonly string[] InfrastructureContainers = ["postgres", "kafka", "minio"];
 
     public string Sentinel { get; } = "sentinel-" + Guid.NewGuid().ToString("N");
 

@@ -10,7 +10,7 @@ namespace SaasPlatform.DeploymentTests;
 /// <c>kubectl apply -k</c> would receive: valid Kubernetes objects, probes, resources, secrets only by reference.
 /// </summary>
 [Collection(DeploymentCollection.Name)]
-public sealed class KubernetesManifestTests(DeploymentFixture fixture)
+public sealed partial class KubernetesManifestTests(DeploymentFixture fixture)
 {
     private const string SecretName = "platform-secrets";
 
@@ -139,17 +139,29 @@ public sealed class KubernetesManifestTests(DeploymentFixture fixture)
             Assert.Equal("None", output.Of<V1Service>().Single(s => s.Metadata.Name == name).Spec.ClusterIP));
         Assert.Equal("5Gi", output.Of<V1StatefulSet>().Single(s => s.Metadata.Name == "postgres").Spec.VolumeClaimTemplates.Single().Spec.Resources.Requests["storage"].ToString());
 
-        // Bindings resolve to service DNS names; passwords are spliced in from the Secret by the kubelet.
-        Assert.Equal("Host=postgres;Port=5432;Username=postgres;Password=$(SECRET_POSTGRES_PASSWORD);Database=identitydb",
+        // Bindings resolve to service DNS names; passwords are spliced in from the Secret by the kubelet. Each service
+        // logs in as its own role; only the postgres StatefulSet itself knows the superuser's password.
+        Assert.Equal("Host=postgres;Port=5432;Username=identity_api;Password=$(SECRET_IDENTITY_API_DB_PASSWORD);Database=identitydb",
             Env(output, "identity-api", "ConnectionStrings__identitydb").Value);
-        Assert.Equal("postgres-password", Env(output, "identity-api", "SECRET_POSTGRES_PASSWORD").ValueFrom.SecretKeyRef.Key);
+        Assert.Equal("identity-api-db-password", Env(output, "identity-api", "SECRET_IDENTITY_API_DB_PASSWORD").ValueFrom.SecretKeyRef.Key);
+        Assert.Equal("Host=postgres;Port=5432;Username=tenant_provisioner;Password=$(SECRET_TENANT_PROVISIONER_DB_PASSWORD);Database=postgres",
+            Env(output, "tenancy-api", "ConnectionStrings__postgres").Value);
+        Assert.Equal("Host=postgres;Port=5432;Username=tenant_data;Password=$(SECRET_TENANT_DATA_DB_PASSWORD);Database=postgres",
+            Env(output, "documents-api", "ConnectionStrings__postgres").Value);
         Assert.Equal("postgres-password", Env(output, "postgres", "POSTGRES_PASSWORD").ValueFrom.SecretKeyRef.Key);
+        Assert.All(output.Of<V1Deployment>(), d => Assert.DoesNotContain(d.Spec.Template.Spec.Containers.Single().Env ?? [],
+            e => e.ValueFrom?.SecretKeyRef?.Key == "postgres-password"));
+        Assert.DoesNotContain("Username=postgres;", output.AllText, StringComparison.Ordinal);
+
+        // Publish mode: every address is a Service name.
         Assert.Equal("kafka:9092", Config(output, "identity-api", "ConnectionStrings__kafka"));
         Assert.Equal("http://tenancy-api:8080", Config(output, "identity-api", "services__tenancy-api__http__0"));
         Assert.Equal("http://documents-api:8080", Config(output, "gateway", "services__documents-api__http__0"));
+        Assert.StartsWith("Endpoint=http://minio:9000;PublicEndpoint=https://files.example.test;", Env(output, "documents-api", "ConnectionStrings__storage").Value, StringComparison.Ordinal);
         Assert.Equal("minioadmin", Config(output, "minio", "MINIO_ROOT_USER"));
         Assert.Equal(
-            ["internal-api-key", "jwt-signing-key", "minio-password", "postgres-password", "vault-token"],
+            ["events-worker-db-password", "identity-api-db-password", "internal-api-key", "jwt-signing-key", "minio-password", "postgres-password",
+             "tenancy-api-db-password", "tenant-data-db-password", "tenant-provisioner-db-password"],
             output.ExpectedSecretKeys.Order(StringComparer.Ordinal));
     }
 
@@ -162,10 +174,14 @@ public sealed class KubernetesManifestTests(DeploymentFixture fixture)
         Assert.DoesNotContain(output.Of<V1Service>(), s => DeploymentFixture.InfrastructureContainers.Contains(s.Metadata.Name));
         Assert.Equal("kafka-connection-string", Env(output, "documents-api", "ConnectionStrings__kafka").ValueFrom.SecretKeyRef.Key);
         Assert.Equal("storage-connection-string", Env(output, "documents-api", "ConnectionStrings__storage").ValueFrom.SecretKeyRef.Key);
-        Assert.Equal("$(SECRET_POSTGRES_CONNECTION_STRING);Database=identitydb", Env(output, "identity-api", "ConnectionStrings__identitydb").Value);
+        // Each service's login (its own role on the operator's server) is a Secret key of its own.
+        Assert.Equal("identitydb-connection-string", Env(output, "identity-api", "ConnectionStrings__identitydb").ValueFrom.SecretKeyRef.Key);
+        Assert.Equal("postgres-tenant-data-connection-string", Env(output, "documents-api", "ConnectionStrings__postgres").ValueFrom.SecretKeyRef.Key);
+        Assert.Equal("postgres-tenant-provisioner-connection-string", Env(output, "tenancy-api", "ConnectionStrings__postgres").ValueFrom.SecretKeyRef.Key);
         Assert.DoesNotContain("postgres:5432", output.AllText, StringComparison.Ordinal);
         Assert.Equal(
-            ["internal-api-key", "jwt-signing-key", "kafka-connection-string", "postgres-connection-string", "storage-connection-string"],
+            ["eventsdb-connection-string", "identitydb-connection-string", "internal-api-key", "jwt-signing-key", "kafka-connection-string",
+             "postgres-tenant-data-connection-string", "postgres-tenant-provisioner-connection-string", "storage-connection-string", "tenancydb-connection-string"],
             output.ExpectedSecretKeys.Order(StringComparer.Ordinal));
     }
 
@@ -186,18 +202,12 @@ public sealed class KubernetesManifestTests(DeploymentFixture fixture)
         Assert.Contains("namespace: saas", output.Kustomization, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [RequiresKubectlTheory]
     [MemberData(nameof(Modes))]
-    public async Task Kustomize_builds_the_directory_when_kubectl_is_installed(string mode)
+    public async Task Kustomize_builds_the_directory(string mode)
     {
-        var kubectl = Environment.GetEnvironmentVariable("PATH")!.Split(':').Select(d => Path.Combine(d, "kubectl")).FirstOrDefault(File.Exists);
-        if (kubectl is null)
-        {
-            return; // the other tests check the same files without it
-        }
-
         var output = await GenerateAsync(mode);
-        var start = new ProcessStartInfo(kubectl, ["kustomize", output.Directory]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(SkipConditions.Kubectl!, ["kustomize", output.Directory]) { RedirectStandardOutput = true, RedirectStandardError = true };
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = await process.StandardError.ReadToEndAsync();
@@ -219,6 +229,8 @@ public sealed class KubernetesManifestTests(DeploymentFixture fixture)
 
         Assert.Equal(1, exit);
         Assert.Contains("minio-user", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("storage-public-endpoint", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("ingress-known-networks", error.ToString(), StringComparison.Ordinal);
         Assert.False(Directory.Exists(directory));
     }
 
@@ -234,19 +246,20 @@ public sealed class KubernetesManifestTests(DeploymentFixture fixture)
     private static string Config(GeneratedOutput output, string workload, string name) =>
         output.Of<V1ConfigMap>().Single(c => c.Metadata.Name == $"{workload}-env").Data[name];
 
-    private async Task<GeneratedOutput> GenerateAsync(string mode)
+    internal async Task<GeneratedOutput> GenerateAsync(string mode, params string[] extra)
     {
         var directory = Path.Combine(fixture.WorkDirectory, mode + "-" + Guid.NewGuid().ToString("N")[..6]);
         // The values file holds every secret's sentinel too: the generator must not use them.
         var values = Path.Combine(fixture.WorkDirectory, "values.env");
         await File.WriteAllLinesAsync(values,
-            [.. File.ReadAllLines(Path.Combine(fixture.RepoRoot, "deploy", "parameters.env")), .. DeploymentFixture.SecretParameters.Select(p => $"{p}={fixture.Sentinel}")]);
+            [.. File.ReadAllLines(Path.Combine(fixture.RepoRoot, "deploy", "parameters.env")), .. DeploymentFixture.SecretParameters.Select(p => $"{p}={fixture.Sentinel}"),
+             "storage-public-endpoint=https://files.example.test", "ingress-known-networks=10.64.0.0/16,10.65.0.0/16"]);
         using var log = new StringWriter();
 
         var exit = await Cli.RunAsync(
             ["--manifest", fixture.ManifestPath, "--output", directory, "--infrastructure", mode, "--values", values,
              "--secret-name", SecretName, "--registry", "registry.example.test", "--tag", "9.9.9", "--namespace", "saas",
-             "--ingress-host", "api.example.test"],
+             "--ingress-host", "api.example.test", .. extra],
             log, log);
 
         Assert.True(exit == 0, log.ToString());

@@ -26,7 +26,10 @@ internal static class Cli
           --ingress-host <host>          Host of the gateway's Ingress rule (default: any host).
           --ingress-class <class>        ingressClassName of the gateway's Ingress.
           --ingress-tls-secret <name>    TLS Secret for --ingress-host.
-          --replicas <n>                 Replicas of each service (default: 1).
+          --replicas <n>                 Replicas of each service (default: 2; each gets a PodDisruptionBudget).
+                                         The gateway's rate limits count per replica.
+          --ingress-namespace <ns>       Namespace of the ingress controller, the only source of traffic the
+                                         gateway's NetworkPolicy admits (default: ingress-nginx).
           --storage-size <quantity>      Volume size per StatefulSet volume (default: 5Gi).
         """;
 
@@ -169,6 +172,7 @@ internal static class Cli
                         };
                         break;
                     case "--storage-size": options = options with { StorageSize = Next() }; break;
+                    case "--ingress-namespace": options = options with { IngressNamespace = Next() }; break;
                     default: throw new FormatException($"Unknown option '{arg}'.");
                 }
 

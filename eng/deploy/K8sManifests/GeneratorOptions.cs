@@ -33,7 +33,11 @@ internal sealed record GeneratorOptions
     /// <summary>A TLS Secret for the Ingress host; none: plain HTTP at the Ingress.</summary>
     public string? IngressTlsSecret { get; init; }
 
-    public int Replicas { get; init; } = 1;
+    /// <summary>Replicas of every service (stateless): 2 by default, so a PodDisruptionBudget can keep one serving.</summary>
+    public int Replicas { get; init; } = 2;
+
+    /// <summary>The namespace of the ingress controller: the only place the gateway's NetworkPolicy admits traffic from.</summary>
+    public string IngressNamespace { get; init; } = "ingress-nginx";
 
     public string StorageSize { get; init; } = "5Gi";
 
@@ -42,6 +46,19 @@ internal sealed record GeneratorOptions
     /// external mode, addresses of external servers by expression (<c>vault.bindings.http.url</c>).
     /// </summary>
     public IReadOnlyDictionary<string, string> Values { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Values-file keys the generator itself reads (not manifest parameters).</summary>
+    public static class Keys
+    {
+        /// <summary>Comma-separated CIDRs of the ingress controller's pods: the proxies the gateway trusts X-Forwarded-For from. Required.</summary>
+        public const string IngressKnownNetworks = "ingress-known-networks";
+
+        /// <summary>Kafka's security protocol for the services: Plaintext (default), Ssl, SaslPlaintext, SaslSsl.</summary>
+        public const string KafkaSecurityProtocol = "kafka-security-protocol";
+
+        /// <summary>SASL mechanism with the SASL protocols: ScramSha512 (default), ScramSha256, Plain.</summary>
+        public const string KafkaSaslMechanism = "kafka-sasl-mechanism";
+    }
 
     /// <summary>Reads <c>name=value</c> lines; blank lines and <c>#</c> comments are skipped.</summary>
     public static Dictionary<string, string> ReadValuesFile(string path)

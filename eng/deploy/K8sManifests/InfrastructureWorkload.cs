@@ -31,6 +31,11 @@ internal static class InfrastructureWorkload
         }
 
         var volumes = resource.Volumes.Select((v, i) => (Claim: ClaimName(i), v.Target, v.ReadOnly)).ToList();
+        var init = PostgresInit.Applies(resource);
+        if (init)
+        {
+            yield return PostgresInit.ConfigMap(name, labels);
+        }
 
         yield return new V1ConfigMap
         {
@@ -50,8 +55,9 @@ internal static class InfrastructureWorkload
             Ports = endpoints.Select(e => new V1ContainerPort { ContainerPort = e.TargetPort, Name = PortName(e.Name), Protocol = "TCP" }).ToList(),
             EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = ProjectWorkload.EnvConfigMapName(name) } }],
             Env = environment.Env.Count > 0 ? environment.Env : null,
-            VolumeMounts = volumes.Count > 0
-                ? volumes.Select(v => new V1VolumeMount { MountPath = v.Target, Name = v.Claim, ReadOnlyProperty = v.ReadOnly }).ToList()
+            VolumeMounts = volumes.Count > 0 || init
+                ? [.. volumes.Select(v => new V1VolumeMount { MountPath = v.Target, Name = v.Claim, ReadOnlyProperty = v.ReadOnly }),
+                   .. init ? [PostgresInit.Mount()] : Array.Empty<V1VolumeMount>()]
                 : null,
             // Ready once it accepts connections; the services' own /health checks cover the protocol level.
             ReadinessProbe = firstPort is null ? null : new V1Probe
@@ -83,6 +89,11 @@ internal static class InfrastructureWorkload
                     {
                         AutomountServiceAccountToken = false,
                         Containers = [container],
+                        Volumes = init ? [PostgresInit.Volume(name)] : null,
+                        // Volumes writable by the image's non-root user (Kafka runs as uid/gid 1000).
+                        SecurityContext = FsGroup(image) is { } group
+                            ? new V1PodSecurityContext { FsGroup = group, FsGroupChangePolicy = "OnRootMismatch" }
+                            : null,
                     },
                 },
                 VolumeClaimTemplates = volumes.Count > 0
@@ -115,6 +126,14 @@ internal static class InfrastructureWorkload
             },
         };
     }
+
+    /// <summary>The group owning the data volume for images that do not run as root (null: the image handles it).</summary>
+    internal static long? FsGroup(string image) => image switch
+    {
+        _ when image.Contains("apache/kafka", StringComparison.Ordinal) => 1000,
+        _ when image.Contains("/postgres:", StringComparison.Ordinal) || image.StartsWith("postgres:", StringComparison.Ordinal) => 999,
+        _ => null,
+    };
 
     /// <summary>Manifest volume names carry an AppHost path hash and dots; a claim name must be a DNS label.</summary>
     private static string ClaimName(int index) => index == 0 ? "data" : $"data-{index + 1}";

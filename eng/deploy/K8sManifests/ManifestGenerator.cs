@@ -39,6 +39,7 @@ internal static class ManifestGenerator
             }
         }
 
+        files.Add(new GeneratedFile("network-policies.yaml", ClusterPolicies.Create(manifest, resolver, options).ToList()));
         return new GenerationResult(files, Kustomization(files, manifest, options), report);
     }
 

@@ -21,6 +21,31 @@ internal static class ProjectWorkload
         var endpoints = resolver.Endpoints(resource);
         var http = endpoints.FirstOrDefault(e => e.Scheme == "http")
             ?? throw new InvalidOperationException($"'{name}' has no http endpoint for its health probes.");
+        var external = endpoints.FirstOrDefault(e => e.External && e.Scheme == "http");
+        if (resource.Env.Any(e => e.Key == "ConnectionStrings__kafka"))
+        {
+            KafkaSecurity.Apply(environment, options, report);
+        }
+
+        Dictionary<string, string>? annotations = null;
+        if (external is not null)
+        {
+            // The gateway trusts X-Forwarded-For only from the ingress controller's addresses; without them every
+            // client would share the controller's address (one rate-limit bucket for everybody).
+            if (options.Values.GetValueOrDefault(GeneratorOptions.Keys.IngressKnownNetworks) is { Length: > 0 } networks)
+            {
+                environment.ConfigData["ForwardedHeaders__KnownNetworks"] = networks;
+            }
+            else
+            {
+                report.Missing(GeneratorOptions.Keys.IngressKnownNetworks);
+            }
+
+            annotations = new Dictionary<string, string>
+            {
+                [RateLimitNoteAnnotation] = $"RateLimits:* are counted per gateway replica unless stated otherwise: {options.Replicas} replicas admit up to {options.Replicas}x each limit",
+            };
+        }
 
         yield return new V1ConfigMap
         {
@@ -60,7 +85,7 @@ internal static class ProjectWorkload
         {
             ApiVersion = "apps/v1",
             Kind = "Deployment",
-            Metadata = new V1ObjectMeta { Name = name, Labels = labels },
+            Metadata = new V1ObjectMeta { Name = name, Labels = labels, Annotations = annotations },
             Spec = new V1DeploymentSpec
             {
                 Replicas = options.Replicas,
@@ -91,13 +116,17 @@ internal static class ProjectWorkload
             },
         };
 
+        yield return ClusterPolicies.DisruptionBudget(name, labels);
+
         // Only resources the AppHost marks external (WithExternalHttpEndpoints: the gateway) are reachable from outside.
-        var external = endpoints.FirstOrDefault(e => e.External && e.Scheme == "http");
         if (external is not null)
         {
             yield return Ingress(name, external, labels, options);
         }
     }
+
+    /// <summary>Next to the replica count: what scaling the gateway does to its rate limits.</summary>
+    public const string RateLimitNoteAnnotation = "saasplatform.io/rate-limits";
 
     public static string EnvConfigMapName(string resource) => $"{resource}-env";
 

@@ -105,6 +105,54 @@ internal sealed class ValueResolver(AspireManifest manifest, GeneratorOptions op
         return null;
     }
 
+    /// <summary>
+    /// The deployed workloads (projects, containers) a resource's environment and arguments refer to, directly or
+    /// through connection strings and values: whom its pods open connections to (the NetworkPolicies' "from").
+    /// </summary>
+    public IReadOnlySet<string> ReferencedWorkloads(ManifestResource resource)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var template in resource.Env.Select(e => e.Value).Concat(resource.Args))
+        {
+            Visit(template, 0);
+        }
+
+        found.Remove(resource.Name);
+        return found;
+
+        void Visit(string template, int depth)
+        {
+            if (depth > MaxDepth)
+            {
+                return;
+            }
+
+            foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(template, @"\{([^{}.]+)\."))
+            {
+                if (manifest.Find(match.Groups[1].Value) is not { } referenced || !seen.Add(referenced.Name))
+                {
+                    continue;
+                }
+
+                if (referenced.IsProject || referenced.IsContainer)
+                {
+                    found.Add(referenced.Name);
+                }
+                else
+                {
+                    foreach (var inner in new[] { referenced.ConnectionString, referenced.Value })
+                    {
+                        if (inner is not null)
+                        {
+                            Visit(inner, depth + 1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private ResolvedValue Resolve(string template, int depth)
     {
         if (depth > MaxDepth)

@@ -24,7 +24,10 @@ internal static class TenancyCommand
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment["ConnectionStrings__postgres"] = await platform.GetConnectionStringAsync("postgres");
+        // The logins the AppHost gives Tenancy.Api: the provisioner role owns tenant databases and runs their migrations.
+        start.Environment["ConnectionStrings__postgres"] = await platform.GetConnectionStringAsync("postgres-tenant-provisioner");
+        start.Environment["Provisioning__TenantDataRole"] = platform.DatabasePrefix + "tenant_data";
+        start.Environment["Provisioning__TemplateDatabase"] = platform.DatabasePrefix + "template_tenant";
         start.Environment["ConnectionStrings__tenancydb"] = await platform.GetConnectionStringAsync("tenancydb");
         start.Environment["InternalApi__Key"] = platform.InternalApiKey;
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";

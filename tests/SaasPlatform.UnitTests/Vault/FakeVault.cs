@@ -28,6 +28,7 @@ public sealed class FakeVault : IAsyncDisposable
         _app = app;
         Mount = mount;
         app.MapGet("/v1/{mount}/data/{**path}", ReadSecret);
+        app.MapPost("/v1/{mount}/data/{**path}", WriteSecretAsync);
         app.MapPost("/v1/auth/approle/login", LoginAsync);
     }
 
@@ -85,6 +86,31 @@ public sealed class FakeVault : IAsyncDisposable
     {
         var node = JsonSerializer.SerializeToNode(data)!.AsObject();
         _secrets.AddOrUpdate(path, (node, 1), (_, old) => (node, old.Version + 1));
+    }
+
+    /// <summary>What is stored at <paramref name="path"/> (null: nothing).</summary>
+    public JsonObject? Get(string path) => _secrets.TryGetValue(path, out var secret) ? secret.Data : null;
+
+    /// <summary>Every path written or put so far.</summary>
+    public IReadOnlyCollection<string> Paths => _secrets.Keys.ToList();
+
+    /// <summary>KV v2 write: <c>POST /v1/{mount}/data/{path}</c> with <c>{"data": {...}}</c> (the AppHost's dev-mode seeding).</summary>
+    private async Task<IResult> WriteSecretAsync(string mount, string path, HttpContext context)
+    {
+        if (!context.Request.Headers.TryGetValue("X-Vault-Token", out var token) || !_tokens.ContainsKey(token.ToString()))
+        {
+            return Errors(HttpStatusCode.Forbidden, "permission denied");
+        }
+
+        var body = await JsonNode.ParseAsync(context.Request.Body);
+        if (mount != Mount || body?["data"] is not JsonObject data)
+        {
+            return Errors(HttpStatusCode.BadRequest, "no data provided");
+        }
+
+        var stored = (JsonObject)data.DeepClone();
+        var version = _secrets.AddOrUpdate(path, (stored, 1), (_, old) => (stored, old.Version + 1)).Version;
+        return Results.Json(new { data = new { version } });
     }
 
     private IResult ReadSecret(string mount, string path, HttpContext context)
