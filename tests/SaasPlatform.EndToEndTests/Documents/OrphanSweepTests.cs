@@ -28,8 +28,8 @@ public sealed class OrphanSweepTests(PlatformFixture platform, ITestOutputHelper
         var world = await NewWorldAsync(gateway);
         await using var events = await EventsDatabase.OpenAsync(platform);
 
-        // The worker must stop after it scheduled the collection and before the grace period ends; on a machine too
-        // loaded for that (the file is already gone when it has stopped), try again with a new file.
+        // The worker must die after it scheduled the collection and before the grace period ends; on a machine too
+        // loaded for that (the file is already gone when it is dead), try again with a new file.
         Guid fileId = default;
         string key = "";
         for (var attempt = 1; ; attempt++)
@@ -43,7 +43,7 @@ public sealed class OrphanSweepTests(PlatformFixture platform, ITestOutputHelper
                 Assert.True((await delete.JsonAsync()).GetProperty("data").GetProperty("file_orphaned").GetBoolean());
             }
 
-            // The worker has taken the event (its inbox says so) and holds the collection in its timetable.
+            // The worker has taken the event (its inbox says so) and holds the collection in its timetable; then it crashes.
             Assert.True(await EventuallyAsync(TimeSpan.FromSeconds(30), async () => await CollectionsHandledAsync(events, world.TenantId) > handledBefore));
             await StopWorkerAsync();
             if (await FileRowsAsync(world, fileId) == 1)
@@ -138,7 +138,7 @@ public sealed class OrphanSweepTests(PlatformFixture platform, ITestOutputHelper
     private string ObjectFile(string key) =>
         Path.Combine([platform.S3Directory, Bucket, .. key.Split('/')[..^1], $"{key.Split('/')[^1]}._S3rver_object"]);
 
-    private Task StopWorkerAsync() => ResourceRestarts.StopAsync(platform, Worker, output);
+    private Task StopWorkerAsync() => ResourceRestarts.KillAsync(platform, Worker, "Events.Worker", output);
 
     private Task StartWorkerAsync() => ResourceRestarts.StartAsync(platform, Worker, output);
 }
