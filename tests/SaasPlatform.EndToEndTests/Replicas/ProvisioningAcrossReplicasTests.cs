@@ -21,6 +21,7 @@ public sealed partial class ProvisioningAcrossReplicasTests(ReplicasFixture plat
         using var gateway = platform.CreateGatewayClient();
         var owner = await NewSessionAsync(gateway);
         var tenancy = platform.Instances("tenancy-api");
+        await using var faults = await ProvisioningFaults.InstallAsync(platform);   // a trigger fails the activation
         // Half through each replica (the gateway's choice would be random).
         for (var i = 0; i < failures; i++)
         {

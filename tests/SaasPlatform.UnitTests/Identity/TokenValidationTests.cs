@@ -34,8 +34,11 @@ public sealed class TokenValidationTests : IDisposable
         builder.Services.AddSingleton<IRevocationFeed, NoRevocations>();
         builder.AddTokenValidation();
         _host = builder.Build();
-        // As after the first sync with the feed (nothing revoked).
-        _host.Services.GetRequiredService<RevocationList>().Apply(new RevocationPage([], 0), DateTimeOffset.UtcNow);
+        // As after a complete poll of the feed (nothing revoked): a view older than Jwt:RevocationMaxStaleness (5 s)
+        // would refuse every token with "Revocations are not current" (fail closed).
+        var revocations = _host.Services.GetRequiredService<RevocationList>();
+        revocations.Apply(new RevocationPage([], 0), DateTimeOffset.UtcNow);
+        revocations.RecordPoll(DateTimeOffset.UtcNow);
     }
 
     [Fact]
@@ -47,6 +50,17 @@ public sealed class TokenValidationTests : IDisposable
 
         Assert.True(result.Succeeded, result.Failure?.Message);
         Assert.Equal(userId, result.Principal!.UserId());
+    }
+
+    [Fact]
+    public async Task A_genuine_token_is_not_trusted_when_the_revocation_feed_has_not_been_read_lately()
+    {
+        _host.Services.GetRequiredService<RevocationList>().RecordPoll(DateTimeOffset.UtcNow - TimeSpan.FromSeconds(6));
+
+        var result = await AuthenticateAsync(Issuer().CreateAccessToken(Guid.NewGuid(), Guid.NewGuid()).Token);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("Revocations are not current", result.Failure?.Message);
     }
 
     [Fact]
