@@ -42,5 +42,7 @@ app.UseAuthorization();
 app.MapDefaultEndpoints();
 
 app.MapGroup("/api/tenants").MapGetTenantAudit();
+// Operators only: the internal key, and the gateway never routes /internal (docs/decisions/security-log.md).
+app.MapGroup("/internal").RequireInternalCaller().MapGetSecurityLog().ExcludeFromDescription();
 
 app.Run();

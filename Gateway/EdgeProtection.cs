@@ -1,13 +1,11 @@
-using System.Net;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace Gateway;
 
 /// <summary>
-/// What the public edge adds in front of the services: forwarded headers from trusted proxies, CORS from
+/// What the public edge adds in front of the services: forwarded headers from configured proxies only, CORS from
 /// configuration, per-client-address rate limits (stricter on authentication), and security headers.
 /// </summary>
 internal static class EdgeProtection
@@ -19,15 +17,8 @@ internal static class EdgeProtection
     {
         var config = builder.Configuration;
 
-        builder.Services.Configure<ForwardedHeadersOptions>(options =>
-        {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // Loopback is trusted by default; a load balancer or ingress in front adds its networks here.
-            foreach (var network in config.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
-            {
-                options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
-            }
-        });
+        // X-Forwarded-For only from the configured proxies (an ingress, a load balancer); see ClientAddresses.
+        builder.AddTrustedProxies();
 
         builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
             .WithOrigins(config.GetSection("Cors:Origins").Get<string[]>() ?? ["http://localhost:3000"])
@@ -79,8 +70,11 @@ internal static class EdgeProtection
         return app;
     }
 
-    private static string ClientAddress(HttpContext context) =>
-        context.Connection.RemoteIpAddress?.ToString() ?? IPAddress.None.ToString();
+    /// <summary>
+    /// The rate-limit partition: the client's address (from a trusted proxy's X-Forwarded-For), IPv6 by /64 as
+    /// Identity does. Each gateway replica counts on its own (README, "Rate limits across replicas").
+    /// </summary>
+    private static string ClientAddress(HttpContext context) => ClientAddresses.PartitionKey(context.Connection.RemoteIpAddress);
 
     private sealed record RateLimitSettings(int PermitLimit, TimeSpan Window)
     {

@@ -4,15 +4,24 @@ using Identity.Api.Features;
 using Identity.Api.Features.Auth;
 using Identity.Api.Features.Internal;
 using Identity.Api.Features.Users;
+using Identity.Api.Http;
 using Identity.Api.Sessions;
 using Identity.Api.Tenancy;
 using Identity.Api.Tokens;
-using Microsoft.AspNetCore.HttpOverrides;
+using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.Messaging.Changes;
 using SaasPlatform.ServiceDefaults.Auth;
+using SaasPlatform.ServiceDefaults.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddNpgsqlDbContext<IdentityDbContext>("identitydb");
+// Audit events (registration, logins, logouts, refresh-token reuse) commit with their change; the relay publishes
+// them whenever Kafka is reachable, so Identity neither waits for Kafka at start nor fails when it is down.
+builder.AddOutboxRelay<IdentityDbContext>();
+// Users are served from memory until their row changes (docs/decisions/cache-invalidation.md).
+builder.AddChangeFeed<IdentityDbContext>("identitydb", entry => entry.Entity is User user ? UserCache.Payload(user.Id) : null);
+builder.Services.AddSingleton<UserCache>();
 
 builder.Services.Configure<IdentitySettings>(builder.Configuration.GetSection(IdentitySettings.SectionName));
 
@@ -30,18 +39,12 @@ builder.Services.AddHostedService<ExpiredRowsCleanup>();
 
 builder.Services.AddSingleton<PasswordHasher>();
 builder.Services.AddSingleton<AuthRateLimiter>();
+builder.Services.AddScoped<LoginLockout>();
 builder.Services.AddHttpClient<TenancyClient>(http => http.BaseAddress = new Uri(TenancyClient.BaseAddress)).AddInternalApiKey();
 
-// The client address for rate limits comes from X-Forwarded-For, but only from trusted proxies: loopback (the
-// gateway on this host) by default, plus the networks configured under ForwardedHeaders:KnownNetworks.
-builder.Services.Configure<ForwardedHeadersOptions>(options =>
-{
-    options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-    foreach (var network in builder.Configuration.GetSection("ForwardedHeaders:KnownNetworks").Get<string[]>() ?? [])
-    {
-        options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
-    }
-});
+// The client address (rate limits, lockout) is the gateway's X-Forwarded-For, believed only from the gateway's
+// addresses (ForwardedHeaders:KnownNetworks / KnownProxies; loopback in Development): docs/decisions/forwarded-headers.md.
+builder.AddTrustedProxies();
 
 var app = builder.Build();
 
@@ -50,12 +53,13 @@ app.Services.GetRequiredService<TokenSigningKeys>();
 
 app.UseForwardedHeaders();
 app.UseApiEnvelope();
+app.UseAnonymousBodyLimit();
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
 app.MapJwks();
-app.MapGroup("/api/auth").MapRegister().MapLogin().MapRefresh().MapLogout().MapAuthHealth().WithTags("Auth");
+app.MapGroup("/api/auth").WithAnonymousBodyLimit().MapRegister().MapLogin().MapRefresh().MapLogout().MapAuthHealth().WithTags("Auth");
 app.MapGroup("/api/users").MapGetMe().MapUpdateMe().MapUsersHealth().WithTags("Users");
 app.MapGroup("/internal").RequireInternalCaller().MapInternalUsers().MapRevocationFeed().ExcludeFromDescription();
 

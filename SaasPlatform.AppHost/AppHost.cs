@@ -15,17 +15,21 @@ var tenantData = infra.AddServerLogin(DatabaseRoles.TenantData);                
 var jwtSigningKey = builder.AddJwtSigningKey();
 var internalApiKey = builder.AddInternalApiKey();   // service-to-service calls; the gateway never gets it
 
+// Each service below runs --Platform:Replicas=N times (default 1) behind its endpoint's proxy (Infrastructure/PlatformReplicas.cs).
+
 var identity = builder.AddProject<Projects.Identity_Api>("identity-api")
     .WithServiceOverrides()
+    .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // healthy = identitydb migrated, revocations loaded (not merely "process started")
     .WithVaultSecrets()
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithEnvironment("Jwt__SigningKey", jwtSigningKey)
     .WithReference(identityDb).WaitFor(identityDb)
-    .WithReference(infra.Kafka).WaitFor(infra.Kafka);
+    .WithReference(infra.Kafka);   // audit events go through identitydb's outbox: the relay retries, no need to wait
 
 var tenancy = builder.AddProject<Projects.Tenancy_Api>("tenancy-api")
     .WithServiceOverrides()
+    .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // healthy = tenancydb and the tenant template migrated
     .WithVaultSecrets()
     .WithEnvironment("InternalApi__Key", internalApiKey)
@@ -41,6 +45,7 @@ identity.WithReference(tenancy);
 
 var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
     .WithServiceOverrides()
+    .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // healthy = storage bucket, Kafka and token keys reachable
     .WithVaultSecrets()
     .WithEnvironment("InternalApi__Key", internalApiKey)
@@ -52,6 +57,7 @@ var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
 
 var events = builder.AddProject<Projects.Events_Worker>("events-worker")
     .WithServiceOverrides()
+    .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // healthy = eventsdb migrated, token keys loaded (not merely "process started")
     .WithVaultSecrets()
     .WithEnvironment("InternalApi__Key", internalApiKey)
@@ -65,6 +71,7 @@ var events = builder.AddProject<Projects.Events_Worker>("events-worker")
 // The only public entry point.
 builder.AddProject<Projects.Gateway>("gateway")
     .WithServiceOverrides()
+    .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // the aggregate: healthy only when every service behind it is
     .WithReference(identity).WaitFor(identity)
     .WithReference(tenancy).WaitFor(tenancy)

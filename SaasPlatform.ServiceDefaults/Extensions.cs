@@ -14,6 +14,7 @@ using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Configuration;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.ServiceDefaults.OpenApi;
+using SaasPlatform.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -81,14 +82,18 @@ public static class Extensions
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
         });
+        QuietBackgroundLogs(builder.Logging);
 
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(PlatformActivitySource, "Npgsql"))
+                // Not Npgsql's meter: it reports a series per data source, that is per tenant database touched
+                // (docs/decisions/telemetry-cardinality.md); the tenant pools report their own bounded metrics.
+                .AddMeter(PlatformActivitySource))
             .WithTracing(tracing => tracing
+                .SetSampler(BackgroundSpanSampler.Create())
                 .AddSource(builder.Environment.ApplicationName, PlatformActivitySource, "Npgsql")
                 .AddAspNetCoreInstrumentation(options =>
                     // Health probes every few seconds would drown the traces that matter.
@@ -103,6 +108,17 @@ public static class Extensions
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// Per-call Information lines of outgoing HTTP (IHttpClientFactory's "Start/End processing" pairs) and of the
+    /// resilience pipeline (an "Execution attempt" per call) are dropped: background polls (the revocation feed every
+    /// 250 ms) made them most of an idle platform's logs. Their warnings (retries, failures) still come through.
+    /// </summary>
+    public static void QuietBackgroundLogs(ILoggingBuilder logging)
+    {
+        logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        logging.AddFilter("Polly", LogLevel.Warning);
     }
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -141,6 +157,7 @@ public static class Extensions
         // Routing explicitly after the handlers: otherwise it runs first, and its errors (an ambiguous match)
         // would escape the envelope.
         app.UseRouting();
+        app.Use(IdempotentReadRetry.InvokeAsync);
         return app;
     }
 }

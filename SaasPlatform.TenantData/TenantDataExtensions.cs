@@ -16,7 +16,7 @@ public static class TenantDataExtensions
     /// <summary>
     /// Registers what a service needs to serve tenant data: the bounded registry of tenant connection pools
     /// (<see cref="TenantDataSources"/>, on the server named by <c>ConnectionStrings:postgres</c>), the list of tenant
-    /// databases on that server (<see cref="TenantDatabaseCatalog"/>) and the cached tenant access check
+    /// databases of this platform on that server (<see cref="TenantDatabaseCatalog"/>) and the cached tenant access check
     /// (<see cref="TenantAccessChecker"/>, asking Tenancy.Api).
     /// </summary>
     public static IHostApplicationBuilder AddTenantData(this IHostApplicationBuilder builder)
@@ -38,8 +38,11 @@ public static class TenantDataExtensions
 
         services.AddHostedService<TenantDataWarmUp>();
 
+        services.TryAddSingleton<SweepMetrics>();
+        services.AddHttpClient(nameof(TenantDatabaseCatalog)).AddInternalApiKey();
         services.AddSingleton(sp => new TenantDatabaseCatalog(
-            ServerConnectionString(sp, sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value)));
+            ServerConnectionString(sp, sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value),
+            sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IOptions<TenantAccessOptions>>()));
         // The tenant databases' server, as this service's login reaches it: /health names a database outage.
         services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("tenant-server",
             sp => new TenantServerHealthCheck(ServerConnectionString(sp, sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value)),

@@ -1,3 +1,4 @@
+using SaasPlatform.Messaging.Changes;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using Tenancy.Api.Commands;
@@ -6,6 +7,7 @@ using Tenancy.Api.Features.Internal;
 using Tenancy.Api.Features.Tenants;
 using Tenancy.Api.Identity;
 using Tenancy.Api.Provisioning;
+using Tenancy.Api.Quotas;
 
 if (TenancyCommands.IsCommand(args))
 {
@@ -16,6 +18,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddNpgsqlDbContext<TenancyDbContext>("tenancydb");
 builder.AddOutboxRelay<TenancyDbContext>();
+// Tenants and memberships are served from memory until their rows change (docs/decisions/cache-invalidation.md).
+builder.AddChangeFeed<TenancyDbContext>("tenancydb", TenantCache.Payload);
+builder.Services.AddSingleton<TenantCache>();
 builder.AddTenantData();
 builder.AddPlatformAuthentication();
 
@@ -23,6 +28,8 @@ builder.Services.Configure<ProvisioningOptions>(builder.Configuration.GetSection
 builder.Services.AddHttpClient<IdentityUsers>(http => http.BaseAddress = new Uri("http://identity-api")).AddInternalApiKey();
 builder.Services.AddSingleton<ServerAdmin>();
 builder.Services.AddSingleton<TenantTemplate>();
+builder.Services.Configure<TenantQuotaOptions>(builder.Configuration.GetSection(TenantQuotaOptions.SectionName));
+builder.Services.AddScoped<TenantQuotas>();
 builder.Services.AddScoped<TenantProvisioner>();
 builder.Services.AddScoped<ProvisioningRecovery>();
 builder.Services.AddSingleton<StartupGate>();

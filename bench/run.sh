@@ -2,7 +2,20 @@
 # Runs the benchmark suite: starts the platform (local stand-ins, Release build) in the background with raised
 # limits, waits until the gateway is healthy, runs bench/SaasPlatform.Bench (which prints one markdown table), and
 # stops the platform. Extra arguments go to the bench console, e.g. `./bench/run.sh --parts reads,login`.
+# `./bench/run.sh --tenants 1000` runs only the scale part instead: figures at 10 bench tenants, then at 1,000 (created
+# through the gateway), with a platform restart between them for the start-up time; every bench tenant is deleted at
+# the end (bench/README.md).
 set -euo pipefail
+
+scale_tenants=
+bench_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --tenants) scale_tenants="${2:?--tenants needs a number}"; shift 2 ;;
+    *) bench_args+=("$1"); shift ;;
+  esac
+done
+set -- "${bench_args[@]+"${bench_args[@]}"}"
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
@@ -117,18 +130,27 @@ wait_for_gateway() {
 
 # Two attempts: on a shared machine a service can lose its port to another process between DCP choosing it and the
 # service binding it, and Aspire does not restart it.
-for attempt in 1 2; do
-  start_platform
-  if wait_for_gateway; then break; fi
-  echo "==> the gateway did not come up (attempt $attempt); last lines of the AppHost log:" >&2
-  tail -5 "$platform_log" >&2
-  stop_platform
-  [ "$attempt" = 2 ] && exit 1
-done
-case "$health" in
-  200) echo "==> platform healthy" >&2 ;;
-  *) echo "==> WARNING: the gateway reports unhealthy parts, measuring what works: $(cat "$work/health.json")" >&2 ;;
-esac
+# startup_seconds: from starting the AppHost to a healthy gateway (the last attempt's).
+bring_up() {
+  for attempt in 1 2; do
+    local started
+    started=$(date +%s.%N)
+    start_platform
+    if wait_for_gateway; then
+      startup_seconds=$(awk -v a="$(date +%s.%N)" -v b="$started" 'BEGIN { printf "%.1f", a - b }')
+      break
+    fi
+    echo "==> the gateway did not come up (attempt $attempt); last lines of the AppHost log:" >&2
+    tail -5 "$platform_log" >&2
+    stop_platform
+    [ "$attempt" = 2 ] && exit 1
+  done
+  case "$health" in
+    200) echo "==> platform healthy after ${startup_seconds} s" >&2 ;;
+    *) echo "==> WARNING: the gateway reports unhealthy parts, measuring what works: $(cat "$work/health.json")" >&2 ;;
+  esac
+}
+bring_up
 
 # The PostgreSQL password is the AppHost's persisted parameter (user-secrets); it reaches the bench by environment only.
 pg_password=$(dotnet user-secrets list --project SaasPlatform.AppHost 2>/dev/null | sed -n 's/^Parameters:postgres-password = //p')
@@ -140,6 +162,32 @@ if [ -n "${BENCH_HOLD_MINUTES:-}" ]; then
   echo "==> holding the platform for ${BENCH_HOLD_MINUTES} min; run id $run_id; S3 on $s3_port" >&2
   sleep $(( (BENCH_HOLD_MINUTES > 120 ? 120 : BENCH_HOLD_MINUTES) * 60 ))
   exit 0
+fi
+
+bench_console() {
+  BENCH_POSTGRES="Host=127.0.0.1;Port=5432;Username=postgres;Password=$pg_password" BENCH_RUN_ID="$run_id" \
+    dotnet bench/SaasPlatform.Bench/bin/Release/net10.0/SaasPlatform.Bench.dll \
+    --gateway http://localhost:5105 --identity http://localhost:5101 --tenancy http://localhost:5102 \
+    --documents http://localhost:5103 --s3 "http://127.0.0.1:$s3_port" --log "$work/bench.log" "$@"
+}
+
+if [ -n "$scale_tenants" ]; then
+  state="$work/scale.json"
+  scale=(--parts scale --scale-state "$state" --scale-tenants "$scale_tenants")
+  # Whatever happens below, the bench tenants go (the state file lists them).
+  trap 'if [ -f "$state" ]; then bench_console "${scale[@]}" --scale-phase cleanup >/dev/null || true; fi; stop_platform; rm -rf "$s3_dir"' EXIT
+  bench_console "${scale[@]}" --scale-phase small --scale-startup-seconds "$startup_seconds" "$@" >/dev/null
+  bench_console "${scale[@]}" --scale-phase grow "$@" >/dev/null
+  echo "==> restarting the platform at $scale_tenants bench tenants" >&2
+  stop_platform
+  bring_up
+  migrate="cd '$(pwd)/Tenancy.Api/bin/Release/net10.0' && ConnectionStrings__postgres='Host=127.0.0.1;Port=5432;Username=postgres;Password=$pg_password' \
+ConnectionStrings__tenancydb='Host=127.0.0.1;Port=5432;Username=postgres;Password=$pg_password;Database=tenancydb' \
+DOTNET_ENVIRONMENT=Development Logging__LogLevel__Microsoft=Warning dotnet Tenancy.Api.dll migrate-tenants"
+  status=0
+  bench_console "${scale[@]}" --scale-phase large --scale-startup-seconds "$startup_seconds" --scale-migrate "$migrate" "$@" || status=$?
+  echo "(details: $work/bench.log; platform log: $platform_log)" >&2
+  exit $status
 fi
 
 status=0

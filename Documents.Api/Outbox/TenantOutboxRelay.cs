@@ -13,10 +13,14 @@ namespace Documents.Api.Outbox;
 /// <item>Live: a database is published as soon as a commit signals it (<see cref="OutboxSignal"/>), by a few
 /// publishers in parallel through the tenant connection pools; one slow database does not hold up the others. When
 /// Kafka is down the database is signalled again after a backoff; its rows stay pending meanwhile.</item>
-/// <item>Sweep: a slow pass over every tenant database on the server (<see cref="TenantDatabaseCatalog"/>) covers a
-/// crash between commit and publish. It runs on its own, never through the live queue or the tenant pools (a pass over
-/// thousands of databases would otherwise keep live commits waiting for tens of seconds and evict their pools): one
-/// short connection per database, an index probe, and a publish only where rows are pending.</item>
+/// <item>Recovery: once at start-up, a paced pass over every tenant database on the server
+/// (<see cref="TenantDatabaseCatalog"/>) covers a crash between commit and publish. It runs on its own, never through
+/// the live queue or the tenant pools (a pass over thousands of databases would otherwise keep live commits waiting
+/// and evict their pools): one short connection per database, an index probe, and a publish only where rows are
+/// pending.</item>
+/// <item>Revisits: a database published to is probed once more a while later (<see cref="TenantOutboxOptions.RevisitDelay"/>),
+/// for rows another instance's publisher kept this one from. No timer visits every database: background work follows
+/// writes, not the number of tenants (docs/decisions/background-work-follows-activity.md).</item>
 /// </list>
 /// A database is published by one of them at a time (<see cref="PublishGate"/>); a commit signalled meanwhile makes
 /// whoever holds it go again (the sweep hands it back to the live publishers), so no committed row waits for the next
@@ -24,17 +28,27 @@ namespace Documents.Api.Outbox;
 /// </summary>
 public sealed partial class TenantOutboxRelay(
     OutboxSignal signal, OutboxPublisher publisher, TenantDataSources tenants, TenantDatabaseCatalog catalog,
-    IOptions<TenantOutboxOptions> options, ILogger<TenantOutboxRelay> logger) : BackgroundService
+    SweepMetrics metrics, IOptions<TenantOutboxOptions> options, ILogger<TenantOutboxRelay> logger) : BackgroundService
 {
+    public const string SweepName = "tenant_outbox";
+
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly PublishGate _gate = new();
+    private readonly TenantWorkSchedule _revisits = Observed(new TenantWorkSchedule(TimeProvider.System), metrics);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var publishers = Math.Max(1, options.Value.LivePublishers);
         return Task.WhenAll(Enumerable.Range(0, publishers)
             .Select(_ => Task.Run(() => PublishSignalledAsync(stoppingToken), CancellationToken.None))
-            .Append(Task.Run(() => SweepAsync(stoppingToken), CancellationToken.None)));
+            .Append(Task.Run(() => RecoverAsync(stoppingToken), CancellationToken.None))
+            .Append(Task.Run(() => RevisitAsync(stoppingToken), CancellationToken.None)));
+    }
+
+    private static TenantWorkSchedule Observed(TenantWorkSchedule schedule, SweepMetrics metrics)
+    {
+        metrics.Observe(SweepName, schedule);
+        return schedule;
     }
 
     private async Task PublishSignalledAsync(CancellationToken stoppingToken)
@@ -83,6 +97,8 @@ public sealed partial class TenantOutboxRelay(
             await using var connection = lease.DataSource.CreateConnection();
             await publisher.PublishPendingAsync(connection, stoppingToken);
             _failures.TryRemove(database, out _);
+            // Another instance's publisher may have held the database's lock: look again later (one probe).
+            _revisits.Request(database, DateTimeOffset.UtcNow + options.Value.RevisitDelay);
             return true;
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidCatalogName)
@@ -100,44 +116,66 @@ public sealed partial class TenantOutboxRelay(
         }
     }
 
-    private async Task SweepAsync(CancellationToken stoppingToken)
+    /// <summary>The one pass over every tenant database at start-up, paced, on connections of its own.</summary>
+    private async Task RecoverAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval);
-        do
+        var published = 0;
+        try
+        {
+            var visited = await catalog.RecoveryPassAsync(options.Value.RecoveryPause, TimeSpan.FromSeconds(10), TimeProvider.System,
+                async (database, ct) => published += await SweepDatabaseAsync(database, pooled: false, ct),
+                (e, done) => LogRecoveryInterrupted(done, e.Message), stoppingToken);
+            LogRecovered(visited, published);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Looks again at databases published a while ago, for rows another publisher's lock kept it from.</summary>
+    private async Task RevisitAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                await _revisits.WaitAsync(stoppingToken);
                 var published = 0;
-                var databases = await catalog.ListAsync(stoppingToken);
-                foreach (var database in databases)
+                var due = _revisits.TakeDue();
+                foreach (var database in due)
                 {
-                    published += await SweepDatabaseAsync(database, stoppingToken);
+                    published += await SweepDatabaseAsync(database, pooled: true, stoppingToken);
                 }
 
                 if (published > 0)
                 {
-                    LogSwept(published, databases.Count);
+                    LogSwept(published, due.Count);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
-            {
-                LogSweepFailed(e);
-            }
         }
-        while (await WaitAsync(timer, stoppingToken));
     }
 
-    /// <summary>Publishes what is pending in one database on a connection of its own; returns how many rows were sent.</summary>
-    private async Task<int> SweepDatabaseAsync(string database, CancellationToken stoppingToken)
+    /// <summary>
+    /// Publishes what is pending in one database; returns how many rows were sent. <paramref name="pooled"/> false
+    /// (the recovery pass) uses a connection of its own, so the pass neither evicts nor waits for live pools.
+    /// </summary>
+    private async Task<int> SweepDatabaseAsync(string database, bool pooled, CancellationToken stoppingToken)
     {
+        metrics.Visited(SweepName);
+        TenantDataSourceLease? lease = null;
         try
         {
-            // Not pooled, and not through the tenant pools: live publishing and requests keep theirs.
-            await using var connection = new NpgsqlConnection(tenants.BuildConnectionString(database, pooling: false));
+            if (pooled)
+            {
+                lease = await tenants.RentAsync(database, stoppingToken);
+            }
+
+            await using var connection = lease?.DataSource.CreateConnection()
+                                         ?? new NpgsqlConnection(tenants.BuildConnectionString(database, pooling: false));
             await connection.OpenAsync(stoppingToken);
             if (!await OutboxPublisher.HasPendingAsync(connection, stoppingToken)
                 || !_gate.TryEnter(database, rerunIfBusy: false)) // a live publish of it is running: it sees these rows
@@ -147,7 +185,9 @@ public sealed partial class TenantOutboxRelay(
 
             try
             {
-                return await publisher.PublishPendingAsync(connection, stoppingToken);
+                var published = await publisher.PublishPendingAsync(connection, stoppingToken);
+                metrics.Handled(SweepName, published);
+                return published;
             }
             finally
             {
@@ -164,35 +204,33 @@ public sealed partial class TenantOutboxRelay(
         }
         catch (Exception e) when (e is OutboxPublishException or NpgsqlException or TimeoutException)
         {
-            // Rows stay pending; the next sweep (or the next commit's signal) tries again.
-            LogSweepPublishFailed(database, e);
+            // Rows stay pending; a revisit (or the next commit's signal) tries again.
+            metrics.Failed(SweepName);
+            LogSweepPublishFailed(database, e.Message);
+            _revisits.Request(database, DateTimeOffset.UtcNow + options.Value.RevisitDelay);
             return 0;
         }
-    }
-
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
-    {
-        try
+        finally
         {
-            return await timer.WaitForNextTickAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
+            lease?.Dispose();
         }
     }
 
     [LoggerMessage(LogLevel.Warning, "Publishing the outbox of {Database} failed ({Failures} in a row); retrying in {Delay}")]
     private partial void LogPublishFailed(string database, int failures, TimeSpan delay, Exception exception);
 
-    [LoggerMessage(LogLevel.Information, "The tenant outbox sweep published {Count} pending events left in {Databases} tenant databases")]
+    [LoggerMessage(LogLevel.Information, "Tenant outbox revisits published {Count} pending events left in {Databases} tenant databases")]
     private partial void LogSwept(int count, int databases);
 
-    [LoggerMessage(LogLevel.Warning, "The tenant outbox sweep could not publish {Database}; the next sweep tries again")]
-    private partial void LogSweepPublishFailed(string database, Exception exception);
+    // One line, no stack: with many tenants a systematic fault would otherwise flood the logs with exceptions.
+    [LoggerMessage(LogLevel.Warning, "The tenant outbox of {Database} could not be published ({Reason}); it is revisited later")]
+    private partial void LogSweepPublishFailed(string database, string reason);
 
-    [LoggerMessage(LogLevel.Warning, "The tenant outbox sweep failed")]
-    private partial void LogSweepFailed(Exception exception);
+    [LoggerMessage(LogLevel.Information, "The tenant outbox recovery pass visited {Databases} tenant databases and published {Count} pending events")]
+    private partial void LogRecovered(int databases, int count);
+
+    [LoggerMessage(LogLevel.Warning, "The tenant outbox recovery pass was interrupted after {Databases} tenant databases ({Reason}); it goes on in 10 s")]
+    private partial void LogRecoveryInterrupted(int databases, string reason);
 }
 
 /// <summary>
@@ -261,8 +299,17 @@ public sealed class TenantOutboxOptions
 {
     public const string SectionName = "TenantOutbox";
 
-    /// <summary>How often every tenant database is checked for events a crash left unpublished.</summary>
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long after a publish (or a failed probe) a database is probed again for rows another publisher's lock
+    /// kept this one from. Only databases written to are revisited.
+    /// </summary>
+    public TimeSpan RevisitDelay { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The pause between two databases in the recovery pass at start-up (what a crash left unpublished): 50 ms visits
+    /// 1,000 tenant databases in about a minute, one short connection at a time.
+    /// </summary>
+    public TimeSpan RecoveryPause { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// Tenant databases published at once after commits (each through the tenant pools, so at most

@@ -1,6 +1,11 @@
+using SaasPlatform.ServiceDefaults.Http;
+
 namespace Documents.Api.Uploads;
 
-/// <summary>Document filenames: 1-255 characters after trimming, not blank, no path separators, no control characters.</summary>
+/// <summary>
+/// Document filenames: 1-255 characters after trimming, not blank, no path separators, no control or format
+/// characters (a U+202E in <c>invoice\u202Efdp.exe</c> would display it as a PDF).
+/// </summary>
 public static class FileNames
 {
     public const int MaxLength = 255;
@@ -19,9 +24,9 @@ public static class FileNames
             return (null, "Filename cannot contain path separators");
         }
 
-        if (trimmed.Any(char.IsControl))
+        if (Validation.HasInvisibleCharacters(trimmed))
         {
-            return (null, "Filename cannot contain control characters");
+            return (null, Validation.InvisibleCharactersMessage("Filename"));
         }
 
         return (trimmed, null);
@@ -29,7 +34,8 @@ public static class FileNames
 
     /// <summary>
     /// The name a client's file part carries, reduced to its last path segment without control characters (browsers
-    /// on Windows send full paths). Unicode is kept: downloads encode it safely.
+    /// on Windows send full paths). Unicode is kept (downloads encode it safely); format characters are kept too, so
+    /// that <see cref="Validate"/> refuses the name rather than silently changing what it displays as.
     /// </summary>
     public static string FromUpload(string? uploadName)
     {

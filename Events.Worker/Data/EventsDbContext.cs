@@ -49,6 +49,10 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
             // A tenant's log, newest first, paged.
             e.HasIndex(a => new { a.TenantId, a.OccurredAt, a.Id }).IsDescending(false, true, true)
                 .HasDatabaseName("ix_audit_records_tenant_occurred");
+            // The operators' security log, newest first (Features/Audit/SecurityLog.cs).
+            e.HasIndex(a => new { a.OccurredAt, a.Id }).IsDescending(true, true)
+                .HasFilter(Features.Audit.SecurityLog.Filter)
+                .HasDatabaseName(Features.Audit.SecurityLog.IndexName);
         });
 
         modelBuilder.AddOutbox();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.Messaging.Database;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Events.Worker.Data;
@@ -20,7 +21,7 @@ internal sealed class EventsDbMigrator(IServiceScopeFactory scopes, ILogger<Even
             {
                 using var scope = scopes.CreateScope();
                 var db = scope.ServiceProvider.GetRequiredService<EventsDbContext>();
-                await db.Database.MigrateAsync(cancellationToken);
+                await db.Database.MigrateExclusivelyAsync(cancellationToken);
                 _done = true;
                 logger.LogInformation("eventsdb migrated");
                 return;

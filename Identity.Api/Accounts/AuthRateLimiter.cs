@@ -12,13 +12,13 @@ public enum AuthAction
 }
 
 /// <summary>
-/// Brute-force protection for login and registration: fixed windows per client address and per email. Checked in
-/// the handler, after the body is read, because the email is part of the partition. Every attempt counts, so a
-/// password-guessing burst on one account stops at the per-email limit whatever addresses it comes from.
+/// Request-rate limits of this replica: logins per client address, registrations per address and per email (fixed
+/// windows, every attempt counts). Logins are deliberately not limited per email here: a limit that counts every
+/// attempt on an email, the right password included, lets anyone lock a victim out. Password guessing on an
+/// account is stopped by <see cref="LoginLockout"/>, which counts failed verifications only.
 /// </summary>
 public sealed class AuthRateLimiter : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _loginPerEmail;
     private readonly PartitionedRateLimiter<string> _loginPerAddress;
     private readonly PartitionedRateLimiter<string> _registerPerEmail;
     private readonly PartitionedRateLimiter<string> _registerPerAddress;
@@ -26,20 +26,16 @@ public sealed class AuthRateLimiter : IDisposable
     public AuthRateLimiter(IOptions<IdentitySettings> settings)
     {
         var limits = settings.Value.RateLimits;
-        _loginPerEmail = Create(limits.LoginPerEmail);
         _loginPerAddress = Create(limits.LoginPerAddress);
         _registerPerEmail = Create(limits.RegisterPerEmail);
         _registerPerAddress = Create(limits.RegisterPerAddress);
     }
 
-    /// <summary>Takes one permit from the address and the email partitions; null when allowed, else how long to wait.</summary>
-    public TimeSpan? TryAcquire(AuthAction action, IPAddress? address, string email)
-    {
-        var (perAddress, perEmail) = action == AuthAction.Login
-            ? (_loginPerAddress, _loginPerEmail)
-            : (_registerPerAddress, _registerPerEmail);
-        return Acquire(perAddress, AddressKey(address)) ?? Acquire(perEmail, email);
-    }
+    /// <summary>Takes one permit (login: per address; registration: per address and per email); null when allowed, else how long to wait.</summary>
+    public TimeSpan? TryAcquire(AuthAction action, IPAddress? address, string email) =>
+        action == AuthAction.Login
+            ? Acquire(_loginPerAddress, AddressKey(address))
+            : Acquire(_registerPerAddress, AddressKey(address)) ?? Acquire(_registerPerEmail, email);
 
     /// <summary>
     /// The partition of a client address: IPv4 as is, IPv6 by /64 (one subscriber usually holds a whole /64, so
@@ -69,7 +65,6 @@ public sealed class AuthRateLimiter : IDisposable
 
     public void Dispose()
     {
-        _loginPerEmail.Dispose();
         _loginPerAddress.Dispose();
         _registerPerEmail.Dispose();
         _registerPerAddress.Dispose();

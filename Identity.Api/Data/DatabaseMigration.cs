@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.Messaging.Database;
 
 namespace Identity.Api.Data;
 
@@ -6,7 +7,7 @@ internal static class DatabaseMigration
 {
     /// <summary>
     /// Applies pending migrations before the app serves anything (so /health cannot be healthy on an old schema).
-    /// Retries while PostgreSQL is still starting; EF's migration lock makes concurrent instances safe.
+    /// Retries while PostgreSQL is still starting; replicas queue on an advisory lock (ExclusiveMigration).
     /// </summary>
     public static async Task MigrateIdentityDatabaseAsync(this WebApplication app)
     {
@@ -16,7 +17,7 @@ internal static class DatabaseMigration
             try
             {
                 await using var scope = app.Services.CreateAsyncScope();
-                await scope.ServiceProvider.GetRequiredService<IdentityDbContext>().Database.MigrateAsync();
+                await scope.ServiceProvider.GetRequiredService<IdentityDbContext>().Database.MigrateExclusivelyAsync();
                 return;
             }
             catch (Exception ex) when (attempt < 30 && ex is Npgsql.NpgsqlException or TimeoutException)

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.Messaging.Outbox;
 
 namespace Identity.Api.Data;
 
@@ -12,6 +13,8 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     public DbSet<Revocation> Revocations => Set<Revocation>();
+
+    public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -57,6 +60,15 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             revocation.HasIndex(r => r.ExpiresAt);
         });
 
+        modelBuilder.Entity<LoginFailure>(failure =>
+        {
+            failure.ToTable("login_failures");
+            failure.HasKey(f => new { f.Email, f.Address });
+            failure.Property(f => f.Email).HasMaxLength(255);
+            failure.Property(f => f.Address).HasMaxLength(64);
+            failure.HasIndex(f => f.LastFailureAt);
+        });
+
         // snake_case tables, columns, keys and indexes, like the original schema.
         foreach (var entity in modelBuilder.Model.GetEntityTypes())
         {
@@ -65,6 +77,9 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
                 property.SetColumnName(ToSnakeCase(property.Name));
             }
         }
+
+        // Audit events leave through an outbox (decision D12), committed with the change they describe.
+        modelBuilder.AddOutbox();
     }
 
     private static string ToSnakeCase(string name)

@@ -52,9 +52,14 @@ public sealed class DbRevocationFeed(IServiceScopeFactory scopes) : IRevocationF
 
 /// <summary>
 /// Keeps the tables the size of what is live: revocations, sessions and refresh tokens whose tokens expired more
-/// than an hour ago are deleted (a reader starting from 0 then loads only live revocations).
+/// than an hour ago are deleted (a reader starting from 0 then loads only live revocations), and login failure
+/// counts past their window.
 /// </summary>
-public sealed class ExpiredRowsCleanup(IServiceScopeFactory scopes, TimeProvider time, ILogger<ExpiredRowsCleanup> logger) : BackgroundService
+public sealed class ExpiredRowsCleanup(
+    IServiceScopeFactory scopes,
+    Microsoft.Extensions.Options.IOptions<Accounts.IdentitySettings> settings,
+    TimeProvider time,
+    ILogger<ExpiredRowsCleanup> logger) : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan Grace = TimeSpan.FromHours(1);
@@ -72,9 +77,11 @@ public sealed class ExpiredRowsCleanup(IServiceScopeFactory scopes, TimeProvider
                 var revocations = await db.Revocations.Where(r => r.ExpiresAt < cutoff).ExecuteDeleteAsync(stoppingToken);
                 var tokens = await db.RefreshTokens.Where(t => t.ExpiresAt < cutoff).ExecuteDeleteAsync(stoppingToken);
                 var sessions = await db.Sessions.Where(s => s.ExpiresAt < cutoff).ExecuteDeleteAsync(stoppingToken);
+                var forgotten = time.GetUtcNow() - settings.Value.Lockout.FailureWindow;
+                var failures = await db.LoginFailures.Where(f => f.LastFailureAt <= forgotten).ExecuteDeleteAsync(stoppingToken);
                 logger.LogInformation(
-                    "Deleted {Revocations} expired revocations, {Tokens} refresh tokens, {Sessions} sessions",
-                    revocations, tokens, sessions);
+                    "Deleted {Revocations} expired revocations, {Tokens} refresh tokens, {Sessions} sessions, {Failures} login failure counts",
+                    revocations, tokens, sessions, failures);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {

@@ -1,6 +1,9 @@
 using Identity.Api.Data;
 using Identity.Api.Tokens;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SaasPlatform.Messaging.Audit;
+using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 
 namespace Identity.Api.Sessions;
@@ -14,24 +17,33 @@ public enum RotationOutcome
     Reused,
     /// <summary>No such refresh token (its session was cleaned up or it never was ours).</summary>
     Unknown,
+    /// <summary>The session has reached its absolute lifetime (<see cref="JwtSettings.SessionAbsoluteLifetime"/>).</summary>
+    Expired,
 }
 
 /// <summary>
 /// Sessions and their tokens (decision D6): login starts a session; each refresh uses up its refresh token and issues
 /// a new pair; a used refresh token presented again revokes the session; logout revokes the access token and session.
+/// A session ends at the latest <see cref="JwtSettings.SessionAbsoluteLifetime"/> after the login: no token issued in
+/// it outlives that, however often it is refreshed. Logins, logouts and refresh-token reuse are audit events, written
+/// to the outbox with the change itself.
 /// </summary>
-public sealed class SessionService(IdentityDbContext db, TokenIssuer issuer, RevocationWriter revocations, TimeProvider time)
+public sealed class SessionService(
+    IdentityDbContext db, TokenIssuer issuer, RevocationWriter revocations, IOptions<JwtSettings> settings, TimeProvider time)
 {
-    public async Task<TokenPair> StartAsync(Guid userId, CancellationToken cancellationToken)
+    public async Task<TokenPair> StartAsync(Guid userId, string? clientAddress, CancellationToken cancellationToken)
     {
         var session = new Session { Id = Guid.NewGuid(), UserId = userId, CreatedAt = time.GetUtcNow() };
         var pair = Issue(session);
         db.Sessions.Add(session);
+        db.EnqueueAudit(null, userId, AuditActions.UserLogin, "session", session.Id.ToString(),
+            new { client_address = clientAddress }, time);
         await db.SaveChangesAsync(cancellationToken);
         return pair;
     }
 
-    public async Task<(RotationOutcome Outcome, TokenPair? Tokens)> RotateAsync(RefreshTokenClaims token, CancellationToken cancellationToken)
+    public async Task<(RotationOutcome Outcome, TokenPair? Tokens)> RotateAsync(
+        RefreshTokenClaims token, string? clientAddress, CancellationToken cancellationToken)
     {
         var strategy = db.Database.CreateExecutionStrategy();
         var (outcome, pair) = await strategy.ExecuteAsync(async ct =>
@@ -57,6 +69,13 @@ public sealed class SessionService(IdentityDbContext db, TokenIssuer issuer, Rev
                 return (RotationOutcome.Unknown, null);
             }
 
+            // Whole seconds, as in the tokens: a session past its end (or ending within the second) issues nothing.
+            if (AbsoluteEnd(session).ToUnixTimeSeconds() <= now.ToUnixTimeSeconds())
+            {
+                await transaction.RollbackAsync(ct);
+                return (RotationOutcome.Expired, null);
+            }
+
             var issued = Issue(session);
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
@@ -65,15 +84,25 @@ public sealed class SessionService(IdentityDbContext db, TokenIssuer issuer, Rev
 
         if (outcome == RotationOutcome.Reused)
         {
+            // A replay means the token leaked (or a client raced itself): the session goes, and operators hear of it.
             await RevokeSessionsAsync([token.SessionId], extraTokens: [], cancellationToken);
+            db.EnqueueAudit(null, token.UserId, AuditActions.RefreshTokenReused, "session", token.SessionId.ToString(),
+                new { client_address = clientAddress, refresh_token_id = token.Jti }, time);
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         return (outcome, pair);
     }
 
     /// <summary>Logout: the access token itself, its session, and any other session named by the client's refresh token.</summary>
-    public Task LogoutAsync(Guid accessJti, DateTimeOffset accessExpiresAt, IReadOnlyList<Guid> sessionIds, CancellationToken cancellationToken) =>
-        RevokeSessionsAsync(sessionIds, [(accessJti, accessExpiresAt)], cancellationToken);
+    public async Task LogoutAsync(Guid userId, Guid accessJti, DateTimeOffset accessExpiresAt, IReadOnlyList<Guid> sessionIds,
+        string? clientAddress, CancellationToken cancellationToken)
+    {
+        await RevokeSessionsAsync(sessionIds, [(accessJti, accessExpiresAt)], cancellationToken);
+        db.EnqueueAudit(null, userId, AuditActions.UserLogout, "session", sessionIds[0].ToString(),
+            new { client_address = clientAddress, sessions = sessionIds.Distinct().Count() }, time);
+        await db.SaveChangesAsync(cancellationToken);
+    }
 
     private async Task RevokeSessionsAsync(
         IReadOnlyList<Guid> sessionIds, IReadOnlyList<(Guid Jti, DateTimeOffset ExpiresAt)> extraTokens, CancellationToken cancellationToken)
@@ -95,11 +124,17 @@ public sealed class SessionService(IdentityDbContext db, TokenIssuer issuer, Rev
             .ExecuteUpdateAsync(set => set.SetProperty(s => s.RevokedAt, now), cancellationToken);
     }
 
-    /// <summary>A new access and refresh token for the session, the refresh token recorded, the session's expiry extended.</summary>
+    private DateTimeOffset AbsoluteEnd(Session session) => session.CreatedAt + settings.Value.SessionAbsoluteLifetime;
+
+    /// <summary>
+    /// A new access and refresh token for the session (neither past the session's absolute end), the refresh token
+    /// recorded, the session's expiry extended.
+    /// </summary>
     private TokenPair Issue(Session session)
     {
-        var access = issuer.CreateAccessToken(session.UserId, session.Id);
-        var refresh = issuer.CreateRefreshToken(session.UserId, session.Id);
+        var end = AbsoluteEnd(session);
+        var access = issuer.CreateAccessToken(session.UserId, session.Id, end);
+        var refresh = issuer.CreateRefreshToken(session.UserId, session.Id, end);
         db.RefreshTokens.Add(new RefreshToken
         {
             Jti = refresh.Jti,

@@ -14,17 +14,23 @@ public sealed class TokenIssuer(TokenSigningKeys keys, IOptions<JwtSettings> set
 
     public TimeSpan RefreshLifetime => settings.Value.RefreshTokenLifetime;
 
-    public IssuedToken CreateAccessToken(Guid userId, Guid sessionId) =>
-        Create(userId, sessionId, TokenClaims.AccessType, settings.Value.AccessTokenLifetime);
+    /// <param name="notAfter">The latest expiry allowed (the session's absolute end); the lifetime is cut to it.</param>
+    public IssuedToken CreateAccessToken(Guid userId, Guid sessionId, DateTimeOffset? notAfter = null) =>
+        Create(userId, sessionId, TokenClaims.AccessType, settings.Value.AccessTokenLifetime, notAfter);
 
-    public IssuedToken CreateRefreshToken(Guid userId, Guid sessionId) =>
-        Create(userId, sessionId, TokenClaims.RefreshType, settings.Value.RefreshTokenLifetime);
+    /// <param name="notAfter">The latest expiry allowed (the session's absolute end); the lifetime is cut to it.</param>
+    public IssuedToken CreateRefreshToken(Guid userId, Guid sessionId, DateTimeOffset? notAfter = null) =>
+        Create(userId, sessionId, TokenClaims.RefreshType, settings.Value.RefreshTokenLifetime, notAfter);
 
-    private IssuedToken Create(Guid userId, Guid sessionId, string type, TimeSpan lifetime)
+    private IssuedToken Create(Guid userId, Guid sessionId, string type, TimeSpan lifetime, DateTimeOffset? notAfter)
     {
         // JWT times are whole seconds; truncate so what is stored matches what the token says.
         var now = DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds());
         var expires = now + lifetime;
+        if (notAfter is { } limit && limit < expires)
+        {
+            expires = DateTimeOffset.FromUnixTimeSeconds(limit.ToUnixTimeSeconds());
+        }
         var jti = Guid.NewGuid();
         var token = Handler.CreateToken(new SecurityTokenDescriptor
         {

@@ -6,6 +6,8 @@ namespace SaasPlatform.AppHost.Infrastructure;
 /// <summary>
 /// Healthy once the server accepts the superuser's login and the platform's roles and databases exist
 /// (<see cref="DatabaseRoles"/>). The AppHost alone uses the superuser, to bootstrap; services log in as their roles.
+/// Pooled (one connection, kept idle between probes): an unpooled probe made PostgreSQL fork a backend every few
+/// seconds for as long as the platform ran. The query makes a connection the server dropped fail the probe.
 /// </summary>
 internal sealed class PostgresReadyCheck(ReferenceExpression superuser, string prefix, DatabaseRolePasswords passwords) : IHealthCheck
 {
@@ -16,7 +18,7 @@ internal sealed class PostgresReadyCheck(ReferenceExpression superuser, string p
         try
         {
             var connectionString = await superuser.GetValueAsync(cancellationToken);
-            var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 3 };
+            var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 1, ConnectionIdleLifetime = 600, Timeout = 3 };
             if (!_bootstrapped)
             {
                 await DatabaseRoles.EnsureAsync(builder.ConnectionString, prefix, await passwords.ResolveAsync(cancellationToken), cancellationToken);
@@ -26,6 +28,8 @@ internal sealed class PostgresReadyCheck(ReferenceExpression superuser, string p
 
             await using var connection = new NpgsqlConnection(builder.ConnectionString);
             await connection.OpenAsync(cancellationToken);
+            await using var probe = new NpgsqlCommand("SELECT 1", connection);
+            await probe.ExecuteScalarAsync(cancellationToken);
             return HealthCheckResult.Healthy();
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)

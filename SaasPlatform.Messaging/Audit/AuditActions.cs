@@ -6,6 +6,9 @@ public static class AuditActions
     public const string UserRegistered = "user.registered";
     public const string UserLogin = "user.login";
     public const string UserLogout = "user.logout";
+    public const string UserLoginFailed = "user.login_failed";
+    /// <summary>A used refresh token was presented again: its session has been revoked.</summary>
+    public const string RefreshTokenReused = "user.refresh_token_reused";
     public const string TenantCreated = "tenant.created";
     public const string TenantUpdated = "tenant.updated";
     public const string TenantDeleted = "tenant.deleted";

@@ -16,7 +16,7 @@ namespace SaasPlatform.Messaging.Outbox;
 /// produce and the commit publishes the rows again, and consumers deduplicate by <c>event_id</c>.
 /// Works on any database with the outbox table: a service's own database or any tenant database.
 /// </summary>
-public sealed class OutboxPublisher(IProducer<string, byte[]> producer, TimeProvider time, ILogger<OutboxPublisher> logger)
+public sealed class OutboxPublisher(IProducer<string, byte[]> producer, TimeProvider time, ILogger<OutboxPublisher> logger, OutboxMetrics? metrics = null)
 {
     public const int BatchSize = 200;
 
@@ -24,7 +24,7 @@ public sealed class OutboxPublisher(IProducer<string, byte[]> producer, TimeProv
     private const long LockKey = 0x6F7574626F78;
 
     private static readonly string SelectPending =
-        $"SELECT id, topic, key, payload::text, headers::text FROM {OutboxModelExtensions.TableName} WHERE sent_at IS NULL ORDER BY id LIMIT {BatchSize}";
+        $"SELECT id, topic, key, payload::text, headers::text, created_at FROM {OutboxModelExtensions.TableName} WHERE sent_at IS NULL ORDER BY id LIMIT {BatchSize}";
 
     /// <summary>Publishes everything pending in the database of <paramref name="db"/>; returns how many rows were sent.</summary>
     public Task<int> PublishPendingAsync(DbContext db, CancellationToken cancellationToken) =>
@@ -105,12 +105,13 @@ public sealed class OutboxPublisher(IProducer<string, byte[]> producer, TimeProv
             while (await reader.ReadAsync(cancellationToken))
             {
                 rows.Add(new PendingRow(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4)));
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5)));
             }
         }
 
         if (rows.Count == 0)
         {
+            metrics?.PendingAfterPublish(connection.Database, 0);
             return 0;
         }
 
@@ -125,6 +126,7 @@ public sealed class OutboxPublisher(IProducer<string, byte[]> producer, TimeProv
             {
                 await deliveries[i];
                 sent.Add(rows[i].Id);
+                metrics?.Published(rows[i].Topic, time.GetUtcNow() - rows[i].CreatedAt);
             }
             catch (Exception ex) when (ex is ProduceException<string, byte[]> or KafkaException)
             {
@@ -156,6 +158,7 @@ public sealed class OutboxPublisher(IProducer<string, byte[]> producer, TimeProv
 
         // Not cancellable: what Kafka has accepted must be recorded, or it is published again.
         await transaction.CommitAsync(CancellationToken.None);
+        metrics?.PendingAfterPublish(connection.Database, failed.Count);
 
         if (sent.Count > 0)
         {
@@ -198,7 +201,7 @@ public sealed class OutboxPublisher(IProducer<string, byte[]> producer, TimeProv
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 
-    private sealed record PendingRow(long Id, string Topic, string Key, string Payload, string? Headers);
+    private sealed record PendingRow(long Id, string Topic, string Key, string Payload, string? Headers, DateTimeOffset CreatedAt);
 }
 
 /// <summary>Kafka did not take some outbox messages; they stay pending.</summary>

@@ -18,6 +18,7 @@ public static class OutboxRelayExtensions
         builder.AddKafkaProducer();
         builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.TryAddSingleton<OutboxCommitInterceptor>();
+        builder.Services.TryAddSingleton<OutboxMetrics>();
         builder.Services.TryAddSingleton<OutboxPublisher>();
         return builder;
     }

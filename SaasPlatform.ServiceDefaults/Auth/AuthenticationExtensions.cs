@@ -13,7 +13,11 @@ namespace SaasPlatform.ServiceDefaults.Auth;
 
 public static class AuthenticationExtensions
 {
+    /// <summary>How far validators tolerate clocks apart; expiry and not-before are checked with this margin.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
     private const string RevokedFailure = "Token has been revoked";
+    private const string RevocationsStaleFailure = "Revocations are not current";
 
     /// <summary>
     /// Bearer authentication for services that validate tokens issued elsewhere: public keys from the issuer's JWKS,
@@ -45,18 +49,13 @@ public static class AuthenticationExtensions
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<ISigningKeySource, IOptions<JwtSettings>>((options, keys, settings) =>
+            .Configure<ISigningKeySource, IOptions<JwtSettings>, TimeProvider>((options, keys, settings, time) =>
             {
                 options.MapInboundClaims = false;
-                options.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = settings.Value.Issuer,
-                    ValidAudience = settings.Value.Audience,
-                    ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-                    IssuerSigningKeyResolver = (_, _, kid, _) => keys.GetKeys(kid),
-                    ClockSkew = TimeSpan.FromSeconds(30),
-                    NameClaimType = JwtRegisteredClaimNames.Sub,
-                };
+                // Validated tokens are remembered until they expire; revocation is still checked per request below.
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new CachingTokenHandler(time));
+                options.TokenValidationParameters = CreateValidationParameters(settings.Value, keys);
                 options.Events = new JwtBearerEvents
                 {
                     OnTokenValidated = ValidateTokenAsync,
@@ -69,6 +68,23 @@ public static class AuthenticationExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The validation parameters of every service (and of Identity's refresh tokens): ES256 only (so neither
+    /// <c>alg=none</c> nor an HMAC keyed with the public key can pass), the platform's issuer and audience, a signed
+    /// token with an expiry, 30 s of clock skew, and keys resolved by <c>kid</c> from <paramref name="keys"/>.
+    /// </summary>
+    public static TokenValidationParameters CreateValidationParameters(JwtSettings settings, ISigningKeySource keys) => new()
+    {
+        ValidIssuer = settings.Issuer,
+        ValidAudience = settings.Audience,
+        ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+        IssuerSigningKeyResolver = (_, _, kid, _) => keys.GetKeys(kid),
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        ClockSkew = ClockSkew,
+        NameClaimType = JwtRegisteredClaimNames.Sub,
+    };
+
     private static async Task ValidateTokenAsync(TokenValidatedContext context)
     {
         var principal = context.Principal!;
@@ -78,13 +94,28 @@ public static class AuthenticationExtensions
             return;
         }
 
-        var revocations = context.HttpContext.RequestServices.GetRequiredService<RevocationList>();
+        var services = context.HttpContext.RequestServices;
+        var revocations = services.GetRequiredService<RevocationList>();
         if (!revocations.IsSynced)
         {
             // Only until the first sync: a linked source and its timer on every request cost more than the check.
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.HttpContext.RequestAborted);
             timeout.CancelAfter(TimeSpan.FromSeconds(5));
-            await revocations.WaitForFirstSyncAsync(timeout.Token);
+            try
+            {
+                await revocations.WaitForFirstSyncAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!context.HttpContext.RequestAborted.IsCancellationRequested)
+            {
+                // Not loaded in time: answered like a stale view below (503), not as an error.
+            }
+        }
+
+        // Fail closed: a view the feed has not refreshed lately may be missing a logout.
+        if (!revocations.IsCurrent(services.GetRequiredService<TimeProvider>().GetUtcNow(), services.GetRequiredService<IOptions<JwtSettings>>().Value.RevocationMaxStaleness))
+        {
+            context.Fail(RevocationsStaleFailure);
+            return;
         }
 
         if (revocations.IsRevoked(
@@ -100,6 +131,13 @@ public static class AuthenticationExtensions
     {
         context.HandleResponse();
         var failure = context.AuthenticateFailure;
+        if (failure?.Message == RevocationsStaleFailure)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return new ApiError(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable,
+                "Token checks are unavailable, retry shortly").ExecuteAsync(context.HttpContext);
+        }
+
         var error = failure switch
         {
             null => ApiError.Unauthorized("Missing Authorization Header", ErrorCodes.Unauthorized),

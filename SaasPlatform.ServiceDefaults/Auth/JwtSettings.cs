@@ -13,6 +13,12 @@ public sealed class JwtSettings
 
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How long a session (one login) lasts at most, however often it is refreshed: no token issued in it expires
+    /// later than its start plus this, and a refresh after that point is refused (then the user logs in again).
+    /// </summary>
+    public TimeSpan SessionAbsoluteLifetime { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Where validating services read the issuer's public keys; resolved through service discovery.</summary>
     public Uri JwksUri { get; set; } = new("http://identity-api/.well-known/jwks.json");
 
@@ -21,6 +27,14 @@ public sealed class JwtSettings
 
     /// <summary>How often the revocation feed is polled; the bound on how late a revocation is honoured.</summary>
     public TimeSpan RevocationPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How old the last complete read of the revocation feed may be before the service stops trusting its view: past
+    /// it, /health is unhealthy and authenticated requests are answered 503 (fail closed), since a token revoked after
+    /// the feed was cut would otherwise pass. A few polls' worth, so one slow poll does not trip it
+    /// (docs/decisions/revocations-fail-closed.md).
+    /// </summary>
+    public TimeSpan RevocationMaxStaleness { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Claim names and values of the platform's tokens.</summary>

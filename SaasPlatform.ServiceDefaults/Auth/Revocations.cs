@@ -28,16 +28,30 @@ public interface IRevocationFeed
 
 /// <summary>
 /// In-memory view of every live revocation, kept current by <see cref="RevocationSync"/>. Checked on every request
-/// without I/O; rebuilt from the durable feed at start-up, so a restart forgets nothing.
+/// without I/O; rebuilt from the durable feed at start-up, so a restart forgets nothing. It also knows when the feed
+/// was last read in full: a view older than <see cref="JwtSettings.RevocationMaxStaleness"/> is not trusted (fail
+/// closed), since a token revoked after the feed was cut would pass.
 /// </summary>
 public sealed class RevocationList
 {
     private readonly ConcurrentDictionary<(string Kind, string Value), DateTimeOffset> _entries = new();
     private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lastPollTicks;   // UTC ticks of the last complete poll; a long, so reads are never torn
 
     public bool IsSynced => _firstSync.Task.IsCompleted;
 
     public long Cursor { get; private set; }
+
+    /// <summary>When the feed was last read up to its end (null before the first time).</summary>
+    public DateTimeOffset? LastPolledAt =>
+        Interlocked.Read(ref _lastPollTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>Whether the view may be trusted at <paramref name="now"/>: read in full within <paramref name="maxStaleness"/>.</summary>
+    public bool IsCurrent(DateTimeOffset now, TimeSpan maxStaleness) =>
+        IsSynced && LastPolledAt is { } polled && now - polled <= maxStaleness;
+
+    /// <summary>Records a complete, successful poll of the feed (called by <see cref="RevocationSync"/>).</summary>
+    public void RecordPoll(DateTimeOffset now) => Interlocked.Exchange(ref _lastPollTicks, now.UtcTicks);
 
     public bool IsRevoked(string? tokenId, string? sessionId, string? userId) =>
         (tokenId is not null && _entries.ContainsKey((RevocationKinds.Token, tokenId)))
@@ -93,6 +107,8 @@ public sealed class RevocationSync(
                 }
                 while (page.Items.Count > 0);
 
+                list.RecordPoll(time.GetUtcNow());
+
                 if (time.GetUtcNow() - lastPrune > TimeSpan.FromMinutes(1))
                 {
                     list.Prune(lastPrune = time.GetUtcNow());
@@ -120,11 +136,19 @@ public sealed class HttpRevocationFeed(HttpClient http, IOptions<JwtSettings> se
     }
 }
 
-/// <summary>Not ready until revocations have been loaded once: a fresh process must not accept a revoked token.</summary>
-public sealed class RevocationHealthCheck(RevocationList list) : IHealthCheck
+/// <summary>
+/// Not ready until revocations have been loaded once (a fresh process must not accept a revoked token), and not
+/// ready again once the feed has not been read for longer than the staleness bound (fail closed).
+/// </summary>
+public sealed class RevocationHealthCheck(RevocationList list, IOptions<JwtSettings> settings, TimeProvider time) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(list.IsSynced
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var bound = settings.Value.RevocationMaxStaleness;
+        return Task.FromResult(list.IsCurrent(time.GetUtcNow(), bound)
             ? HealthCheckResult.Healthy($"Revocations synced to {list.Cursor}")
-            : HealthCheckResult.Unhealthy("Revocations not loaded yet"));
+            : list.LastPolledAt is { } polled
+                ? HealthCheckResult.Unhealthy($"Revocation feed last read {(time.GetUtcNow() - polled).TotalSeconds:0.0} s ago (bound {bound.TotalSeconds:0.0} s)")
+                : HealthCheckResult.Unhealthy("Revocations not loaded yet"));
+    }
 }

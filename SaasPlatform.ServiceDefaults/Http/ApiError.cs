@@ -21,11 +21,23 @@ public sealed class ApiError : IResult, IStatusCodeHttpResult, IValueHttpResult,
 
     public ErrorEnvelope Value { get; }
 
+    /// <summary>When set, the answer carries <c>Retry-After</c> in whole seconds (429 and 503).</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     int? IStatusCodeHttpResult.StatusCode => StatusCode;
 
     object? IValueHttpResult.Value => Value;
 
-    public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, StatusCode, Value);
+    public Task ExecuteAsync(HttpContext httpContext)
+    {
+        if (RetryAfter is { } wait)
+        {
+            httpContext.Response.Headers.RetryAfter =
+                Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return WriteAsync(httpContext, StatusCode, Value);
+    }
 
     public static Task WriteAsync(HttpContext httpContext, int statusCode, ErrorEnvelope body)
     {
@@ -59,6 +71,13 @@ public sealed class ApiError : IResult, IStatusCodeHttpResult, IValueHttpResult,
 
     public static ApiError Conflict(string message, string code = ErrorCodes.Conflict) =>
         new(StatusCodes.Status409Conflict, code, message);
+
+    /// <summary>A dependency (database, another service) cannot answer now: retryable, never a 500.</summary>
+    public static ApiError ServiceUnavailable(string message = "A service the request depends on is unavailable, retry shortly", int retryAfterSeconds = 2) =>
+        new(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable, message)
+        {
+            RetryAfter = TimeSpan.FromSeconds(retryAfterSeconds),
+        };
 
     public static ApiError PayloadTooLarge(long limitBytes) =>
         new(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge,

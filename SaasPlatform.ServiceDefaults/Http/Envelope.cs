@@ -54,4 +54,5 @@ public static class ErrorCodes
     public const string RateLimited = "rate_limited";
     public const string InternalError = "internal_error";
     public const string ServiceUnavailable = "service_unavailable";
+    public const string GatewayTimeout = "gateway_timeout";
 }

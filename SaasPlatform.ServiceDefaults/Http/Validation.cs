@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace SaasPlatform.ServiceDefaults.Http;
 
 /// <summary>
@@ -53,8 +55,36 @@ public sealed class Validation
             return null;
         }
 
+        if (HasInvisibleCharacters(trimmed))
+        {
+            Add(field, InvisibleCharactersMessage(label));
+            return null;
+        }
+
         return trimmed;
     }
+
+    /// <summary>
+    /// True when <paramref name="value"/> holds a control character or a Unicode format character (category Cf:
+    /// bidirectional overrides and isolates such as U+202E, zero-width characters, the BOM, soft hyphens).
+    /// Names shown to other people must read as what they are: <c>invoice\u202Efdp.exe</c> displays as
+    /// <c>invoiceexe.pdf</c>. See docs/decisions/names-without-format-characters.md.
+    /// </summary>
+    public static bool HasInvisibleCharacters(ReadOnlySpan<char> value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static string InvisibleCharactersMessage(string label) =>
+        $"{label} cannot contain control or invisible formatting characters (such as bidirectional overrides)";
 
     public ApiError ToError(string message = "Validation failed") => ApiError.Validation(_errors, message);
 }

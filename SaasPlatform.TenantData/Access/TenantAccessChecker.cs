@@ -70,15 +70,25 @@ public sealed class TenantAccessChecker(IHttpClientFactory httpClientFactory, IO
         // Not tied to one caller's cancellation: other requests may be waiting on the same lookup.
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         using var http = httpClientFactory.CreateClient(nameof(TenantAccessChecker));
-        using var response = await http.GetAsync(new Uri(options.Value.TenancyBaseAddress, $"/internal/tenants/{tenantId}/members/{userId}"), timeout.Token);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        try
         {
-            return null;
-        }
+            using var response = await http.GetAsync(new Uri(options.Value.TenancyBaseAddress, $"/internal/tenants/{tenantId}/members/{userId}"), timeout.Token);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
 
-        response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<TenantMembership>(Microsoft.Extensions.Hosting.Extensions.WireJson, timeout.Token)
-            ?? throw new InvalidOperationException("Tenancy.Api returned an empty membership");
+            // A 5xx (Tenancy.Api starting, its database restarting) is an HttpRequestException: answered 503 by the envelope.
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadFromJsonAsync<TenantMembership>(Microsoft.Extensions.Hosting.Extensions.WireJson, timeout.Token)
+                ?? throw new InvalidOperationException("Tenancy.Api returned an empty membership");
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
+        {
+            // Our own deadline, not a caller leaving: a dependency too slow to answer (503, with HttpRequestException and
+            // Polly's BrokenCircuitException/TimeoutRejectedException, in SaasPlatform.ServiceDefaults/Http/EnvelopeErrorHandling.cs).
+            throw new TimeoutException("Tenancy.Api did not answer the membership lookup in time", ex);
+        }
     }
 
     private void TrimIfFull(long now)

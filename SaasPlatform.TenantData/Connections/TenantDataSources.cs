@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,9 @@ public sealed class TenantDataSources : IDisposable
     private readonly ILogger _logger;
     private readonly ITimer _sweeper;
     private readonly IInterceptor[] _interceptors;
+    private readonly Meter _meter = new(SweepMetrics.MeterName);
+    private readonly Counter<long> _evictions;
+    private readonly Counter<long> _slotWaits;
     private TaskCompletionSource _slotFreed = NewSignal();
     private bool _disposed;
 
@@ -41,6 +45,14 @@ public sealed class TenantDataSources : IDisposable
         _logger = logger ?? NullLogger<TenantDataSources>.Instance;
         var sweepEvery = TimeSpan.FromTicks(Math.Clamp(options.IdleDataSourceTimeout.Ticks / 2, TimeSpan.TicksPerSecond, TimeSpan.TicksPerSecond * 30));
         _sweeper = time.CreateTimer(_ => SweepIdle(), null, sweepEvery, sweepEvery);
+
+        // The registry's own pool metrics, with no tenant in them: Npgsql's per-data-source metrics would be a series
+        // per tenant database (docs/decisions/telemetry-cardinality.md).
+        _meter.CreateObservableGauge("saasplatform.tenant_pools.open", () => OpenCount, "{pool}", "Tenant connection pools open (leased or idle)");
+        _meter.CreateObservableGauge("saasplatform.tenant_pools.leased", LeasedCount, "{pool}", "Tenant connection pools in use right now");
+        _meter.CreateObservableGauge("saasplatform.tenant_pools.max_connections", () => MaxConnections, "{connection}", "The most connections the registry may hold to tenant databases");
+        _evictions = _meter.CreateCounter<long>("saasplatform.tenant_pools.evictions", "{pool}", "Idle tenant pools closed to make room for another tenant");
+        _slotWaits = _meter.CreateCounter<long>("saasplatform.tenant_pools.slot_waits", "{wait}", "Times a caller waited because every tenant pool was leased");
     }
 
     /// <summary>Tenant pools open right now (leased or idle).</summary>
@@ -52,6 +64,14 @@ public sealed class TenantDataSources : IDisposable
             {
                 return _entries.Count;
             }
+        }
+    }
+
+    private int LeasedCount()
+    {
+        lock (_lock)
+        {
+            return _entries.Values.Count(e => e.Leases > 0);
         }
     }
 
@@ -108,6 +128,7 @@ public sealed class TenantDataSources : IDisposable
                     {
                         _entries.Remove(victim.DatabaseName);
                         evicted = victim.DataSource;
+                        _evictions.Add(1);
                     }
                 }
 
@@ -128,6 +149,7 @@ public sealed class TenantDataSources : IDisposable
             }
 
             // Every pool is leased: wait until one is returned (or time out) rather than exceed the bound.
+            _slotWaits.Add(1);
             try
             {
                 await waitFor.WaitAsync(timeout.Token);
@@ -156,6 +178,14 @@ public sealed class TenantDataSources : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// A <see cref="TenantDbContext"/> on a connection of its own, outside the tenant pools: for a background pass over
+    /// many databases, which would otherwise evict the pools live requests use. Each open is a new server connection,
+    /// so such a pass must be paced (<see cref="TenantDatabaseCatalog.WalkAsync"/>).
+    /// </summary>
+    public TenantDbContext CreateUnpooledDbContext(string databaseName) =>
+        NewContext(new NpgsqlConnection(BuildConnectionString(databaseName, pooling: false)));
 
     /// <summary>
     /// Builds the EF Core model and compiles a query without touching any database, so that the first requests after
@@ -238,6 +268,7 @@ public sealed class TenantDataSources : IDisposable
         }
 
         _sweeper.Dispose();
+        _meter.Dispose();
         foreach (var entry in entries)
         {
             DisposeQuietly(entry.DataSource);

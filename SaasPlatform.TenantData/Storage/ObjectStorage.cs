@@ -99,6 +99,28 @@ public sealed partial class ObjectStorage : IDisposable
     }
 
     /// <summary>
+    /// One PUT of <paramref name="length"/> bytes read from <paramref name="body"/> (a seekable stream, e.g. a spool
+    /// file; it is not closed). Sent with a Content-Length and no aws-chunked framing, and without the SDK's extra MD5
+    /// pass: the SigV4 payload hash already lets the server verify the bytes.
+    /// </summary>
+    public async Task PutAsync(string key, Stream body, long length, string contentType, CancellationToken cancellationToken)
+    {
+        var request = new PutObjectRequest
+        {
+            BucketName = Bucket,
+            Key = key,
+            InputStream = body,
+            ContentType = contentType,
+            AutoCloseStream = false,
+            AutoResetStreamPosition = false,
+            UseChunkEncoding = false, // aws-chunked framing over http ends up inside the object on s3rver
+            DisableDefaultChecksumValidation = true,
+        };
+        request.Headers.ContentLength = length;
+        await _client.PutObjectAsync(request, cancellationToken);
+    }
+
+    /// <summary>
     /// Copies an object inside the bucket: server-side where the server can, otherwise (or after the server once
     /// refused) by streaming it through this process part by part, never holding more than two parts.
     /// </summary>

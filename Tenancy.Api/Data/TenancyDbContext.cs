@@ -12,6 +12,8 @@ public sealed class TenancyDbContext(DbContextOptions<TenancyDbContext> options)
 
     public DbSet<Membership> Memberships => Set<Membership>();
 
+    public DbSet<TenantQuota> TenantQuotas => Set<TenantQuota>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Tenant>(tenant =>
@@ -24,6 +26,8 @@ public sealed class TenancyDbContext(DbContextOptions<TenancyDbContext> options)
             tenant.Property(t => t.SchemaVersion).HasMaxLength(150);
             tenant.HasIndex(t => t.DatabaseName).IsUnique().HasDatabaseName("ux_tenants_database_name");
             tenant.HasIndex(t => new { t.Name, t.IsActive }).HasDatabaseName("ix_tenants_name_active");
+            // The quota counts (active tenants and recent creations of one user).
+            tenant.HasIndex(t => new { t.CreatedBy, t.CreatedAt }).HasDatabaseName("ix_tenants_created_by_created_at");
         });
 
         modelBuilder.Entity<Membership>(membership =>
@@ -37,6 +41,12 @@ public sealed class TenancyDbContext(DbContextOptions<TenancyDbContext> options)
             membership.HasIndex(m => m.UserId).HasDatabaseName("ix_user_tenant_associations_user_id");
             membership.HasIndex(m => m.TenantId).HasDatabaseName("ix_user_tenant_associations_tenant_id");
             membership.HasIndex(m => m.Role).HasDatabaseName("ix_user_tenant_associations_role");
+        });
+
+        modelBuilder.Entity<TenantQuota>(quota =>
+        {
+            quota.ToTable("tenant_quotas");
+            quota.HasKey(q => q.UserId).HasName("pk_tenant_quotas");
         });
 
         modelBuilder.AddOutbox();

@@ -31,6 +31,9 @@ internal static class AdvisoryLocks
         return BitConverter.ToInt64(bytes) ^ BitConverter.ToInt64(bytes[8..]);
     }
 
+    /// <summary>One key per user (serialises that user's tenant creations); kept apart from the tenant keys.</summary>
+    public static long UserKey(Guid userId) => TenantKey(userId) ^ 0x5553_4552_5155_4F54; // "USERQUOT"
+
     private static async Task ExecuteAsync(DbConnection connection, string sql, long key, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, sql, key);

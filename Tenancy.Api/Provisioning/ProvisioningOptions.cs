@@ -21,10 +21,4 @@ public sealed class ProvisioningOptions
 
     /// <summary>How often tenants left in <c>provisioning</c> by a crashed instance are looked for and undone.</summary>
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>
-    /// Tests only: lets the tenant names <c>fault:fail-after-database</c> and <c>fault:crash-after-database</c>
-    /// fail (or kill the process) between creating the database and committing the tenant.
-    /// </summary>
-    public bool FaultInjection { get; set; }
 }

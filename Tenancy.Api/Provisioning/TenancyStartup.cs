@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.Messaging.Database;
 using Microsoft.Extensions.Options;
 using Tenancy.Api.Data;
 
@@ -23,7 +24,7 @@ public sealed class TenancyStartup(
             {
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TenancyDbContext>();
-                await db.Database.MigrateAsync(stoppingToken);
+                await db.Database.MigrateExclusivelyAsync(stoppingToken);
                 await scope.ServiceProvider.GetRequiredService<TenantTemplate>().EnsureCurrentAsync(stoppingToken);
                 await scope.ServiceProvider.GetRequiredService<ProvisioningRecovery>().RecoverAsync(stoppingToken);
                 gate.Open();

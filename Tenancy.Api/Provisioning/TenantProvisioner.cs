@@ -8,6 +8,7 @@ using Npgsql;
 using SaasPlatform.TenantData.Access;
 using SaasPlatform.TenantData.Connections;
 using Tenancy.Api.Data;
+using Tenancy.Api.Quotas;
 
 namespace Tenancy.Api.Provisioning;
 
@@ -15,6 +16,7 @@ namespace Tenancy.Api.Provisioning;
 /// Creates a tenant so that it either exists completely (row active, database copied from the template at the current
 /// schema, creator admin) or not at all (decision D7):
 /// <list type="number">
+/// <item>under the creator's advisory lock, check their quotas (<see cref="TenantQuotas"/>);</item>
 /// <item>take the tenant's advisory lock, insert the row as <c>provisioning</c> with the creator's membership;</item>
 /// <item><c>CREATE DATABASE ... TEMPLATE</c> (serialised on the template lock);</item>
 /// <item>mark the row <c>active</c> with its schema version, together with the <c>tenant.created</c> event.</item>
@@ -25,6 +27,7 @@ namespace Tenancy.Api.Provisioning;
 public sealed class TenantProvisioner(
     TenancyDbContext db,
     TenantTemplate template,
+    TenantQuotas quotas,
     ServerAdmin server,
     TimeProvider time,
     IOptions<ProvisioningOptions> options,
@@ -41,8 +44,13 @@ public sealed class TenantProvisioner(
         using var activity = Activity.StartActivity("tenant provision");
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
+        // One creation per user at a time, so the quota check and the row it admits cannot race a second request.
+        // Only one user's own requests queue (and they already queue on the template lock for CREATE DATABASE).
+        var userKey = AdvisoryLocks.UserKey(creatorId);
         try
         {
+            await AdvisoryLocks.LockAsync(connection, userKey, cancellationToken);
+            await quotas.EnsureMayCreateAsync(creatorId, cancellationToken);
             for (var attempt = 1; ; attempt++)
             {
                 var now = time.GetUtcNow();
@@ -78,7 +86,6 @@ public sealed class TenantProvisioner(
                     try
                     {
                         await CreateDatabaseAsync(tenant.DatabaseName, cancellationToken);
-                        InjectFault(name);
 
                         tenant.Status = TenantStatus.Active;
                         tenant.SchemaVersion = template.SchemaVersion;
@@ -114,6 +121,7 @@ public sealed class TenantProvisioner(
         }
         finally
         {
+            await AdvisoryLocks.UnlockAsync(connection, userKey);
             await db.Database.CloseConnectionAsync();
         }
     }
@@ -169,24 +177,6 @@ public sealed class TenantProvisioner(
     {
         db.ChangeTracker.Clear();
         await db.Tenants.Where(t => t.Id == tenant.Id).ExecuteDeleteAsync(CancellationToken.None);
-    }
-
-    private void InjectFault(string name)
-    {
-        if (!options.Value.FaultInjection)
-        {
-            return;
-        }
-
-        switch (name)
-        {
-            case "fault:fail-after-database":
-                throw new InvalidOperationException("Injected fault after creating the tenant database");
-            case "fault:crash-after-database":
-                logger.LogCritical("Injected crash after creating the tenant database");
-                Process.GetCurrentProcess().Kill();
-                break;
-        }
     }
 
     private static bool IsUniqueViolation(DbUpdateException ex) =>

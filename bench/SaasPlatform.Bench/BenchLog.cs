@@ -7,9 +7,10 @@ public static class BenchLog
 {
     private static StreamWriter? _file;
 
+    /// <summary>Appends: bench/run.sh runs the console more than once into one log (the scale part's phases).</summary>
     public static void Open(string path)
     {
-        _file = new StreamWriter(path, append: false) { AutoFlush = true };
+        _file = new StreamWriter(path, append: true) { AutoFlush = true };
     }
 
     public static void Write(string message)

@@ -7,7 +7,10 @@ namespace SaasPlatform.Bench;
 /// </summary>
 public sealed record BenchOptions
 {
-    public static readonly string[] AllParts = ["reads", "login", "tenants", "upload", "events"];
+    public static readonly string[] AllParts = ["reads", "login", "tenants", "upload", "events", "scale"];
+
+    /// <summary>Parts run when none are named: <c>scale</c> only runs when asked for (bench/run.sh --tenants N).</summary>
+    public static readonly string[] DefaultParts = ["reads", "login", "tenants", "upload", "events"];
 
     public Uri Gateway { get; init; } = new("http://localhost:5105");
 
@@ -23,7 +26,26 @@ public sealed record BenchOptions
 
     public string? Postgres { get; init; } = Environment.GetEnvironmentVariable("BENCH_POSTGRES");
 
-    public IReadOnlyList<string> Parts { get; init; } = AllParts;
+    public IReadOnlyList<string> Parts { get; init; } = DefaultParts;
+
+    /// <summary>Part <c>scale</c>: which phase (small, grow, large, cleanup) and the state file between phases.</summary>
+    public string ScalePhase { get; init; } = "small";
+
+    public string ScaleState { get; init; } = Path.Combine(Path.GetTempPath(), "saasplatform-bench-scale.json");
+
+    /// <summary>How many bench tenants the scale part grows to.</summary>
+    public int ScaleTenants { get; init; } = 1000;
+
+    /// <summary>The idle window CPU is measured over, and the wait before it (start-up work settling).</summary>
+    public TimeSpan ScaleIdle { get; init; } = TimeSpan.FromMinutes(2);
+
+    public TimeSpan ScaleSettle { get; init; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>Start-up time to a healthy gateway, measured by bench/run.sh.</summary>
+    public double ScaleStartupSeconds { get; init; } = double.NaN;
+
+    /// <summary>The shell command that runs migrate-tenants (bench/run.sh builds it).</summary>
+    public string? MigrateCommand { get; init; }
 
     /// <summary>How often every measurement is repeated; the median is reported.</summary>
     public int Repeat { get; init; } = 3;
@@ -77,6 +99,13 @@ public sealed record BenchOptions
                 "--events-per-second" => options with { EventsPerSecond = Math.Clamp(int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture), 1, 1000) },
                 "--large-upload-mb" => options with { LargeUploadBytes = Math.Clamp(long.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture), 1, 4096) * 1024 * 1024 },
                 "--log" => options with { LogPath = Value() },
+                "--scale-phase" => options with { ScalePhase = Value() },
+                "--scale-state" => options with { ScaleState = Value() },
+                "--scale-tenants" => options with { ScaleTenants = Math.Clamp(int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture), 10, 5000) },
+                "--scale-idle-seconds" => options with { ScaleIdle = TimeSpan.FromSeconds(Math.Clamp(int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture), 5, 600)) },
+                "--scale-settle-seconds" => options with { ScaleSettle = TimeSpan.FromSeconds(Math.Clamp(int.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture), 0, 600)) },
+                "--scale-startup-seconds" => options with { ScaleStartupSeconds = double.Parse(Value(), System.Globalization.CultureInfo.InvariantCulture) },
+                "--scale-migrate" => options with { MigrateCommand = Value() },
                 _ => throw new ArgumentException($"Unknown option {name}"),
             };
         }

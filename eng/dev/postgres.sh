@@ -6,6 +6,10 @@ set -euo pipefail
 port="${1:-5432}"
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 cluster=main
+# Another port means another cluster (pg_createcluster <version> <name> -p <port>): use the one listening there.
+if read -r v c < <(pg_lsclusters -h | awk -v p="$port" '$3==p {print $1, $2; exit}'); then
+  version=$v; cluster=$c
+fi
 
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres "$@"; fi; }
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Aspire.Hosting;
@@ -12,9 +14,23 @@ namespace SaasPlatform.EndToEndTests;
 /// Starts the real AppHost once for every end-to-end test (local stand-in servers: PostgreSQL, the Kafka dev
 /// broker, s3rver), waits until every resource is healthy, and hands out clients for the gateway.
 /// The broker and S3 ports are chosen per run so that two runs on one machine do not collide.
+/// <see cref="Replicas.ReplicasFixture"/> starts the same platform with two replicas of every service.
 /// </summary>
-public sealed class PlatformFixture : IAsyncLifetime
+public class PlatformFixture : IAsyncLifetime
 {
+    public PlatformFixture()
+        : this(replicas: 1)
+    {
+    }
+
+    protected PlatformFixture(int replicas) => Replicas = replicas;
+
+    /// <summary>Instances of every service (<c>--Platform:Replicas</c>).</summary>
+    public int Replicas { get; }
+
+    /// <summary>The source address of the nginx proxy the forwarded-header tests start (a configured trusted proxy).</summary>
+    public static readonly IPAddress ProxyAddress = IPAddress.Parse("127.0.0.2");
+
     public static readonly string[] Services = ["identity-api", "tenancy-api", "documents-api", "events-worker", "gateway"];
 
     /// <summary>
@@ -24,8 +40,15 @@ public sealed class PlatformFixture : IAsyncLifetime
     public static readonly string[] TestSettings =
     [
         "gateway:RateLimits:Global:PermitLimit=100000",
-        // Lets the Tenancy tests make a provisioning fail (or crash) between creating the database and committing.
-        "tenancy-api:Provisioning:FaultInjection=true",
+        // The suite's shared users create hundreds of tenants; QuotaTests lower the limits for their own users.
+        "tenancy-api:Tenants:Quotas:MaxActiveTenantsPerUser=100000",
+        "tenancy-api:Tenants:Quotas:MaxCreationsPerHour=100000",
+        // Trusted proxies, configured explicitly as production must: the test clients reach the gateway through
+        // Aspire's endpoint proxy from 127.0.0.1 and act as their own proxy (X-Forwarded-For spreads them over rate
+        // limit buckets); nginx, started by the forwarded-header tests, connects from ProxyAddress. Any other source
+        // address (a client binding 127.0.0.x) is not trusted.
+        "gateway:ForwardedHeaders:KnownNetworks=127.0.0.1/32,::1/128",
+        "gateway:ForwardedHeaders:KnownProxies=127.0.0.2",
         // Documents: a 150 MB upload must fit (gateway and service share the setting); orphans collected in seconds.
         $"gateway:Uploads:MaxFileSizeBytes={UploadLimitBytes}",
         $"documents-api:Uploads:MaxFileSizeBytes={UploadLimitBytes}",
@@ -36,6 +59,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     public const long UploadLimitBytes = 160L * 1024 * 1024;
 
     private DistributedApplication? _app;
+    private readonly ConcurrentDictionary<string, ResourceEvent> _instances = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Stopwatch _lifetime = new();
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("Platform not started");
 
@@ -54,8 +80,12 @@ public sealed class PlatformFixture : IAsyncLifetime
     /// <summary>The services' key for each other's <c>/internal</c> endpoints, set for this run (never persisted).</summary>
     public string InternalApiKey { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
 
-    public async Task InitializeAsync()
+    /// <summary>Further AppHost arguments of a fixture that needs its own servers (see <see cref="Disruption.DisruptionFixture"/>).</summary>
+    protected virtual IEnumerable<string> AppHostArguments => [];
+
+    public virtual async Task InitializeAsync()
     {
+        _lifetime.Start();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.SaasPlatform_AppHost>(
         [
             "--DOTNET_LAUNCH_PROFILE=http",
@@ -65,7 +95,9 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--DevServers:S3Directory={S3Directory}",
             $"--DevServers:DatabasePrefix={DatabasePrefix}",
             $"--Parameters:internal-api-key={InternalApiKey}",
+            $"--Platform:Replicas={Replicas}",
             .. TestSettings.Select(setting => $"--ServiceOverrides:{setting}"),
+            .. AppHostArguments,
         ]);
         // Resource logs (every service, PostgreSQL) stay in the dashboard; the test log keeps warnings and errors.
         // Health probes fail by design while resources start (and while tests stop the broker): the test's own
@@ -76,12 +108,71 @@ public sealed class PlatformFixture : IAsyncLifetime
 
         _app = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(10)); // generous: a loaded 2-core CI machine builds and starts six processes
+        // Every instance's latest state (replicas are separate resources in the notifications, one per process).
+        _ = Task.Run(async () =>
+        {
+            await foreach (var update in _app.ResourceNotifications.WatchAsync(_stopping.Token))
+            {
+                _instances[update.ResourceId] = update;
+            }
+        });
         await _app.StartAsync(startup.Token);
         foreach (var service in Services)
         {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(service, startup.Token);
+            await WaitForInstancesHealthyAsync(service, startup.Token);
+        }
+
+        Console.WriteLine($"PLATFORM ({Replicas} replica(s) of each service) healthy after {_lifetime.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    /// <summary>Waits until every replica of <paramref name="service"/> reports healthy (a crashed one never does).</summary>
+    public async Task WaitForInstancesHealthyAsync(string service, CancellationToken cancellationToken)
+    {
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(service, cancellationToken);
+        while (Instances(service, healthyOnly: true).Count < Replicas)
+        {
+            await Task.Delay(100, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// The running instances of a service, each with its own address: Aspire's endpoint proxy (what
+    /// <see cref="CreateDirectClient"/> and service discovery use) spreads connections over them, these bypass it.
+    /// The address is the port each replica's Kestrel listens on (its <c>ASPNETCORE_URLS</c>).
+    /// </summary>
+    public IReadOnlyList<ServiceInstance> Instances(string service, bool healthyOnly = false) =>
+        _instances.Values
+            .Where(e => e.Resource.Name == service && e.Snapshot.State?.Text == KnownResourceStates.Running)
+            .Where(e => !healthyOnly || e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+            .Select(e => (e.ResourceId, Url: e.Snapshot.EnvironmentVariables.FirstOrDefault(v => v.Name == "ASPNETCORE_URLS")?.Value))
+            .Where(i => i.Url is not null)
+            .Select(i => new ServiceInstance(i.ResourceId, new Uri(i.Url!.Split(';')[0].Replace("localhost", "127.0.0.1", StringComparison.Ordinal))))
+            .OrderBy(i => i.Id, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>A client for one instance of a service, optionally connecting from a chosen loopback address.</summary>
+    public static HttpClient CreateInstanceClient(ServiceInstance instance, IPAddress? from = null) =>
+        new(from is null ? new SocketsHttpHandler() : BoundHandler(from)) { BaseAddress = instance.Address, Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>A handler whose connections leave from <paramref name="local"/> (loopback has all of 127.0.0.0/8).</summary>
+    public static SocketsHttpHandler BoundHandler(IPAddress local) => new()
+    {
+        ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(local.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                socket.Bind(new IPEndPoint(local, 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
 
     /// <summary>
     /// A client for the gateway, the platform's only public entry point. Each client looks like its own client
@@ -107,16 +198,33 @@ public sealed class PlatformFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>Everything one instance has written to its console so far (its log lines).</summary>
+    public async Task<IReadOnlyList<string>> LogAsync(string instanceId)
+    {
+        var lines = new List<string>();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>().GetAllAsync(instanceId);
+        await foreach (var batch in logs.WithCancellation(timeout.Token))
+        {
+            lines.AddRange(batch.Select(line => line.Content));
+        }
+
+        return lines;
+    }
+
     public ValueTask<string?> GetConnectionStringAsync(string resource) => App.GetConnectionStringAsync(resource);
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
+        await _stopping.CancelAsync();
         if (_app is not null)
         {
             var server = await _app.GetConnectionStringAsync("postgres");
             await _app.DisposeAsync();
             await DropRunDatabasesAsync(server);
         }
+
+        Console.WriteLine($"PLATFORM ({Replicas} replica(s) of each service) run took {_lifetime.Elapsed.TotalSeconds:0.0} s from start to teardown");
 
         try
         {
@@ -191,7 +299,7 @@ public sealed class PlatformFixture : IAsyncLifetime
     }
 
     /// <summary>A free port below the ephemeral range (32768+), where hand-picked ports must stay.</summary>
-    private static int FreePort()
+    protected static int FreePort()
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
@@ -210,6 +318,9 @@ public sealed class PlatformFixture : IAsyncLifetime
         throw new InvalidOperationException("No free port found");
     }
 }
+
+/// <summary>One running process of a service and the address it listens on.</summary>
+public sealed record ServiceInstance(string Id, Uri Address);
 
 [CollectionDefinition(Name)]
 public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>

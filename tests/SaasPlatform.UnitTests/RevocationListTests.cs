@@ -35,4 +35,20 @@ public sealed class RevocationListTests
 
         Assert.False(list.IsRevoked("jti-1", null, null));
     }
+
+    [Fact]
+    public void The_view_is_current_only_within_the_staleness_bound_of_the_last_complete_poll()
+    {
+        var list = new RevocationList();
+        var bound = TimeSpan.FromSeconds(5);
+        Assert.False(list.IsCurrent(Now, bound));   // never polled
+
+        list.Apply(new RevocationPage([], 0), Now);
+        Assert.False(list.IsCurrent(Now, bound));   // entries applied, but no complete poll recorded yet
+
+        list.RecordPoll(Now);
+        Assert.True(list.IsCurrent(Now.AddSeconds(5), bound));
+        Assert.False(list.IsCurrent(Now.AddSeconds(5.1), bound));
+        Assert.Equal(Now, list.LastPolledAt);
+    }
 }

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Documents.Api.Uploads;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.Messaging.Audit;
+using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.TenantData.Access;
@@ -13,7 +15,9 @@ namespace Documents.Api.Features.Documents;
 /// <summary>
 /// <c>GET /api/tenants/{tid}/documents/{did}/download</c>: the bytes, streamed from storage in 64 KiB chunks with the
 /// document's type and a Content-Disposition safe for any filename. Any member may download (unlike the original,
-/// it does not matter whether the uploader is still a member).
+/// it does not matter whether the uploader is still a member). Every download is a <c>document.downloaded</c> audit
+/// event, committed to the tenant's outbox before the first byte leaves; the tenant connection goes back to its pool
+/// when the handler returns, before the (possibly long) transfer.
 /// </summary>
 public static partial class DownloadDocument
 {
@@ -21,7 +25,8 @@ public static partial class DownloadDocument
 
     public static async Task<Results<DownloadResult, ApiError>> HandleAsync(
         string tenantId, Guid documentId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDataSources tenants,
-        ObjectStorage storage, ILogger<DownloadResult> logger, CancellationToken cancellationToken)
+        ObjectStorage storage, OutboxSignal outboxSignal, TimeProvider time, ILogger<DownloadResult> logger,
+        CancellationToken cancellationToken)
     {
         var userId = user.UserId();
         var access = await checker.RequireAsync(tenantId, userId, TenantRole.Viewer, cancellationToken);
@@ -30,28 +35,36 @@ public static partial class DownloadDocument
             return error;
         }
 
-        string filename, mimeType, s3Path;
-        long fileSize;
-        await using (var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken))
+        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var row = await db.Documents.AsNoTracking().Where(d => d.Id == documentId)
+            .Select(d => new { d.Filename, d.MimeType, d.File!.S3Path, d.File.FileSize })
+            .FirstOrDefaultAsync(cancellationToken);
+        if (row is null)
         {
-            var row = await db.Documents.AsNoTracking().Where(d => d.Id == documentId)
-                .Select(d => new { d.Filename, d.MimeType, d.File!.S3Path, d.File.FileSize })
-                .FirstOrDefaultAsync(cancellationToken);
-            if (row is null)
-            {
-                return DocumentErrors.NotFound();
-            }
-
-            (filename, mimeType, s3Path, fileSize) = (row.Filename, row.MimeType, row.S3Path, row.FileSize);
+            return DocumentErrors.NotFound();
         }
 
-        // The tenant connection is given back before the (possibly long) transfer starts.
-        var stored = await storage.OpenReadAsync(s3Path, cancellationToken);
+        var stored = await storage.OpenReadAsync(row.S3Path, cancellationToken);
         if (stored is null)
         {
             return ApiError.NotFound("File not found in storage");
         }
 
+        try
+        {
+            // Recorded before the first byte leaves: no download goes unrecorded (one the client abandons is still an access).
+            db.EnqueueAudit(access.TenantId, userId, AuditActions.DocumentDownloaded, "document", documentId.ToString(),
+                new { filename = row.Filename, file_size = row.FileSize }, time);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch
+        {
+            stored.Dispose();
+            throw;
+        }
+
+        outboxSignal.Notify(access.DatabaseName);
+        var (filename, mimeType, fileSize) = (row.Filename, row.MimeType, row.FileSize);
         LogDownload(logger, userId, access.TenantId, documentId, filename);
         return new DownloadResult(stored, filename, mimeType, fileSize);
     }
@@ -67,7 +80,7 @@ public static partial class DownloadDocument
             using var _ = stored;
             var response = httpContext.Response;
             response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = mimeType;
+            response.ContentType = MimeTypes.ServedAs(mimeType);
             response.ContentLength = length;
             response.Headers.ContentDisposition = ContentDispositionHeader.Attachment(filename);
             response.Headers.XContentTypeOptions = "nosniff";

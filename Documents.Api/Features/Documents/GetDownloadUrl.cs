@@ -56,7 +56,7 @@ public static partial class GetDownloadUrl
         }
 
         var (url, expiresAt) = await storage.PresignGetAsync(row.S3Path, TimeSpan.FromSeconds(seconds),
-            ContentDispositionHeader.Attachment(row.Filename), row.MimeType);
+            ContentDispositionHeader.Attachment(row.Filename), MimeTypes.ServedAs(row.MimeType));
 
         db.EnqueueAudit(access.TenantId, userId, AuditActions.DownloadUrlIssued, "document", documentId.ToString(),
             new { filename = row.Filename, expires_in = seconds }, time);

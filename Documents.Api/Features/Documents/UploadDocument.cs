@@ -17,9 +17,10 @@ namespace Documents.Api.Features.Documents;
 
 /// <summary>
 /// <c>POST /api/tenants/{tid}/documents</c> (multipart: <c>file</c>, optional <c>filename</c>, <c>mime_type</c>).
-/// The body is read once as a stream: the bytes go to storage while SHA-256 and MD5 are computed (small files stay
-/// in memory, bigger ones are staged part by part), then the file is claimed by its hash (<see cref="FileClaims"/>)
-/// and the document, its event and its audit line commit together.
+/// The body is read once as a stream while SHA-256 and MD5 are computed (small files stay in memory, bigger ones are
+/// spooled to a local temporary file), then the file is claimed by its hash (<see cref="FileClaims"/>): only new
+/// bytes are sent to storage, in one PUT to their content-addressed key, and the document, its event and its audit
+/// line commit together (docs/decisions/upload-spooling.md).
 /// </summary>
 public static partial class UploadDocument
 {
@@ -28,6 +29,7 @@ public static partial class UploadDocument
         ObjectStorage storage, OutboxSignal outboxSignal, IOptions<UploadOptions> options, TimeProvider time,
         ILogger<UploadLog> logger, CancellationToken cancellationToken)
     {
+        var started = time.GetTimestamp();
         var userId = user.UserId();
         var access = await checker.RequireAsync(tenantId, userId, TenantRole.User, cancellationToken);
         if (access.Failed(out var error))
@@ -50,9 +52,8 @@ public static partial class UploadDocument
         UploadForm<StagedContent> form;
         try
         {
-            form = await UploadForm<StagedContent>.ReadAsync(request, (body, ct) => StagedContent.ReadAsync(
-                storage, body, StorageKeys.Staging(access.DatabaseName, Guid.NewGuid()), maxFileSize, logger, ct),
-                cancellationToken);
+            form = await UploadForm<StagedContent>.ReadAsync(request,
+                (body, ct) => StagedContent.ReadAsync(storage, body, maxFileSize, ct), cancellationToken);
         }
         catch (ContentTooLargeException)
         {
@@ -148,6 +149,7 @@ public static partial class UploadDocument
             outboxSignal.Notify(access.DatabaseName);
 
             LogUploaded(logger, access.TenantId, document.Id, file.Id, file.FileSize, !file.Inserted);
+            UploadMetrics.Uploaded(file.FileSize, !file.Inserted, time, started);
             var storedFile = new StoredFile
             {
                 Id = file.Id,

@@ -68,6 +68,11 @@ namespace Events.Worker.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_audit_records");
 
+                    b.HasIndex("OccurredAt", "Id")
+                        .IsDescending()
+                        .HasDatabaseName("ix_audit_records_security")
+                        .HasFilter("tenant_id IS NULL OR action IN ('member.added', 'member.removed', 'tenant.deleted')");
+
                     b.HasIndex("TenantId", "OccurredAt", "Id")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_audit_records_tenant_occurred");

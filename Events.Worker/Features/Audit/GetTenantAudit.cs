@@ -32,29 +32,26 @@ internal static class GetTenantAudit
             return denied;
         }
 
-        if (!Paging.TryParse(page, perPage, out var paging, out var invalid))
+        var (paging, invalid) = Paging.Parse(page, perPage);
+        if (invalid is not null)
         {
             return invalid;
         }
 
         var id = membership.TenantId;
         var query = db.AuditRecords.AsNoTracking().Where(a => a.TenantId == id);
-        var total = await query.CountAsync(cancellationToken);
+        var total = await query.LongCountAsync(cancellationToken);
         var records = await query
             .OrderByDescending(a => a.OccurredAt).ThenByDescending(a => a.Id)
-            .Skip((paging.Page - 1) * paging.PerPage).Take(paging.PerPage)
+            .Skip(paging.Skip).Take(paging.PerPage)
             .ToListAsync(cancellationToken);
 
         var items = records.Select(a => new AuditEntry(a.Id, a.TenantId, a.UserId, a.Action, a.ResourceType, a.ResourceId,
             a.Details?.RootElement.Clone(), a.OccurredAt, a.RecordedAt)).ToList();
-        var pages = (int)Math.Ceiling(total / (double)paging.PerPage);
-        return ApiResults.Ok("Audit log retrieved successfully",
-            new AuditPage(items, new Pagination(paging.Page, paging.PerPage, total, pages)));
+        return ApiResults.Ok("Audit log retrieved successfully", new AuditPage(items, paging.Describe(total)));
     }
 
-    internal sealed record AuditPage(IReadOnlyList<AuditEntry> AuditLogs, Pagination Pagination);
-
-    internal sealed record Pagination(int Page, int PerPage, int Total, int Pages);
+    internal sealed record AuditPage(IReadOnlyList<AuditEntry> AuditLogs, PaginationInfo Pagination);
 
     internal sealed record AuditEntry(
         Guid Id,

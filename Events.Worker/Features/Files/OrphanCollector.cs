@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
 using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenantData.Schema;
 using SaasPlatform.TenantData.Storage;
 
 namespace Events.Worker.Features.Files;
@@ -14,108 +14,87 @@ internal sealed partial class OrphanCollector(
     TenantDataSources tenants, ObjectStorage storage, TimeProvider time, IOptions<FileHandlingOptions> options,
     ILogger<OrphanCollector> logger)
 {
+    /// <summary>Files collected per sweep of one database before it is visited again (so one tenant cannot hog it).</summary>
+    private const int SweepBatch = 500;
+
     private TimeSpan Grace => options.Value.OrphanGracePeriod;
 
     /// <summary>When the file may be collected: null when it is not (or no longer) orphaned.</summary>
     public async Task<DateTimeOffset?> DueAtAsync(string database, Guid fileId, CancellationToken cancellationToken)
     {
-        using var lease = await tenants.RentAsync(database, cancellationToken);
-        await using var command = lease.DataSource.CreateCommand(
-            "SELECT orphaned_at FROM files f WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.file_id = f.id)");
-        command.Parameters.Add(new NpgsqlParameter { Value = fileId });
-        var orphanedAt = await command.ExecuteScalarAsync(cancellationToken);
-        return orphanedAt is DateTime at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) + Grace : null;
+        await using var db = await tenants.CreateDbContextAsync(database, cancellationToken);
+        return await OrphanedFiles.OrphanedAtAsync(db, fileId, cancellationToken) + Grace;
     }
 
     /// <summary>Deletes the file and its object if it is due; true when it did.</summary>
     public async Task<bool> CollectAsync(string database, Guid fileId, CancellationToken cancellationToken)
     {
-        using var lease = await tenants.RentAsync(database, cancellationToken);
-        await using var connection = await lease.DataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
-            DELETE FROM files f
-            WHERE f.id = $1 AND f.orphaned_at <= $2
-              AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.file_id = f.id)
-            RETURNING f.s3_path, f.file_size
-            """, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = fileId });
-        command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow() - Grace });
-        string? s3Path = null;
-        long size = 0;
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        await using var db = await tenants.CreateDbContextAsync(database, cancellationToken);
+        return await CollectAsync(db, database, fileId, cancellationToken);
+    }
+
+    /// <summary>
+    /// One database: fixes orphan marks that no longer (or never) matched the documents, collects every orphan past
+    /// its grace period, and deletes staged uploads abandoned longer ago than the staging retention. Says what it
+    /// collected and when this database next has something due (null: nothing, until new work is recorded).
+    /// <paramref name="pooled"/> false keeps a pass over many databases out of the tenant pools.
+    /// </summary>
+    public async Task<SweepResult> SweepAsync(string database, bool pooled, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var cutoff = now - Grace;
+        await using var db = pooled ? await tenants.CreateDbContextAsync(database, cancellationToken) : tenants.CreateUnpooledDbContext(database);
+        await OrphanedFiles.RepairMarksAsync(db, now, cancellationToken);
+
+        var collected = 0;
+        var due = await OrphanedFiles.DueAsync(db, cutoff, SweepBatch, cancellationToken);
+        foreach (var fileId in due)
         {
-            if (await reader.ReadAsync(cancellationToken))
+            if (await CollectAsync(db, database, fileId, cancellationToken))
             {
-                s3Path = reader.GetString(0);
-                size = reader.GetInt64(1);
+                collected++;
             }
         }
 
-        if (s3Path is null)
+        DateTimeOffset? next = due.Count == SweepBatch
+            ? now // more than one batch was due: come back at once
+            : await OrphanedFiles.NextOrphanedAfterAsync(db, cutoff, cancellationToken) + Grace;
+
+        var stagingDeleted = 0;
+        var retention = options.Value.StagingRetention;
+        await foreach (var staged in storage.ListAsync(StorageKeys.StagingPrefix(database), cancellationToken))
+        {
+            var staleAt = new DateTimeOffset(DateTime.SpecifyKind(staged.LastModifiedUtc, DateTimeKind.Utc)) + retention;
+            if (staleAt <= now)
+            {
+                await storage.DeleteAsync(staged.Key, cancellationToken);
+                stagingDeleted++;
+                LogStagingDeleted(staged.Key);
+            }
+            else if (next is null || staleAt < next)
+            {
+                next = staleAt; // an upload in progress, or one abandoned not long ago: look again when it would be stale
+            }
+        }
+
+        return new SweepResult(collected, stagingDeleted, next);
+    }
+
+    private async Task<bool> CollectAsync(TenantDbContext db, string database, Guid fileId, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var file = await OrphanedFiles.DeleteIfDueAsync(db, fileId, time.GetUtcNow() - Grace, cancellationToken);
+        if (file is null)
         {
             await transaction.RollbackAsync(cancellationToken);
             return false;
         }
 
         // If this throws, the row comes back with the rollback and the next attempt tries again.
-        await storage.DeleteAsync(s3Path, cancellationToken);
+        await storage.DeleteAsync(file.S3Path, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        LogCollected(database, fileId, s3Path, size);
+        LogCollected(database, fileId, file.S3Path, file.FileSize);
         return true;
-    }
-
-    /// <summary>
-    /// One database: fixes orphan marks that no longer (or never) matched the documents, collects every orphan past
-    /// its grace period, and deletes staged uploads abandoned long ago. Returns how many files were collected.
-    /// </summary>
-    public async Task<int> SweepAsync(string database, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        List<Guid> due = [];
-        using (var lease = await tenants.RentAsync(database, cancellationToken))
-        {
-            await using var connection = await lease.DataSource.OpenConnectionAsync(cancellationToken);
-            await using (var fix = new NpgsqlCommand("""
-                UPDATE files f SET orphaned_at = NULL
-                WHERE f.orphaned_at IS NOT NULL AND EXISTS (SELECT 1 FROM documents d WHERE d.file_id = f.id);
-                UPDATE files f SET orphaned_at = $1
-                WHERE f.orphaned_at IS NULL AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.file_id = f.id);
-                """, connection))
-            {
-                fix.Parameters.Add(new NpgsqlParameter { Value = now });
-                await fix.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await using var select = new NpgsqlCommand("SELECT id FROM files WHERE orphaned_at <= $1", connection);
-            select.Parameters.Add(new NpgsqlParameter { Value = now - Grace });
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                due.Add(reader.GetGuid(0));
-            }
-        }
-
-        var collected = 0;
-        foreach (var fileId in due)
-        {
-            if (await CollectAsync(database, fileId, cancellationToken))
-            {
-                collected++;
-            }
-        }
-
-        var staleBefore = now.UtcDateTime - options.Value.StagingRetention;
-        await foreach (var staged in storage.ListAsync(StorageKeys.StagingPrefix(database), cancellationToken))
-        {
-            if (staged.LastModifiedUtc < staleBefore)
-            {
-                await storage.DeleteAsync(staged.Key, cancellationToken);
-                LogStagingDeleted(staged.Key);
-            }
-        }
-
-        return collected;
     }
 
     [LoggerMessage(LogLevel.Information, "Collected orphaned file {FileId} of {Database}: deleted {S3Path} ({Size} bytes)")]
@@ -124,3 +103,6 @@ internal sealed partial class OrphanCollector(
     [LoggerMessage(LogLevel.Information, "Deleted abandoned staged upload {Key}")]
     private partial void LogStagingDeleted(string key);
 }
+
+/// <summary>What one database's sweep did, and when that database next has something due (null: nothing known).</summary>
+internal readonly record struct SweepResult(int Collected, int StagingDeleted, DateTimeOffset? NextDue);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Events.Worker.Consuming;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 using SaasPlatform.Messaging;
@@ -15,7 +16,8 @@ namespace Events.Worker.Features.Files;
 /// (the same bytes give the same answer); a file or object already gone is nothing to do.
 /// </summary>
 internal sealed partial class SniffUploadedContent(
-    TenantDataSources tenants, ObjectStorage storage, HandlingReport report, ILogger<SniffUploadedContent> logger) : IEventHandler
+    TenantDataSources tenants, ObjectStorage storage, OrphanCollection collection, IOptions<FileHandlingOptions> options,
+    TimeProvider time, HandlingReport report, ILogger<SniffUploadedContent> logger) : IEventHandler
 {
     public IReadOnlyCollection<string> Topics { get; } = [SaasPlatform.Messaging.Topics.DocumentUploaded];
 
@@ -26,6 +28,10 @@ internal sealed partial class SniffUploadedContent(
         {
             throw new PoisonEventException("document.uploaded without file_id or s3_path");
         }
+
+        // Uploads are when staged objects appear; one a crash abandoned is stale after the retention: look then.
+        var database = FileEvents.Database(data);
+        collection.SweepLater(database, time.GetUtcNow() + options.Value.StagingRetention);
 
         var prefix = await storage.ReadPrefixAsync(data.S3Path, ContentSniffer.PrefixLength, cancellationToken);
         if (prefix is null)
@@ -38,7 +44,7 @@ internal sealed partial class SniffUploadedContent(
         var mismatch = ContentSniffer.IsMismatch(data.MimeType ?? ContentSniffer.Unknown, detected);
         var metadata = JsonSerializer.Serialize(new Dictionary<string, object> { ["detected_mime_type"] = detected, ["mime_mismatch"] = mismatch });
 
-        using var lease = await tenants.RentAsync(FileEvents.Database(data), cancellationToken);
+        using var lease = await tenants.RentAsync(database, cancellationToken);
         await using var command = lease.DataSource.CreateCommand(
             "UPDATE files SET file_metadata = coalesce(file_metadata, '{}'::jsonb) || $2 WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter { Value = fileId });

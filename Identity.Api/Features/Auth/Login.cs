@@ -8,6 +8,8 @@ using Identity.Api.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.Messaging.Audit;
+using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Features.Auth;
@@ -30,6 +32,7 @@ public static class Login
         IdentityDbContext db,
         PasswordHasher hasher,
         AuthRateLimiter limiter,
+        LoginLockout lockout,
         TenancyClient tenancy,
         SessionService sessions,
         TimeProvider time,
@@ -48,9 +51,17 @@ public static class Login
             return validation.ToError(InvalidMessage);
         }
 
-        if (limiter.TryAcquire(AuthAction.Login, context.Connection.RemoteIpAddress, email!) is { } retryAfter)
+        var address = context.Connection.RemoteIpAddress;
+        if (limiter.TryAcquire(AuthAction.Login, address, email!) is { } retryAfter)
         {
             return RateLimited.Result(context, retryAfter);
+        }
+
+        // Before any password is verified: this (email, address) may be waiting out a backoff after failures.
+        var lockoutState = await lockout.CheckAsync(email!, address, cancellationToken);
+        if (lockoutState.RetryAfter is { } lockedFor)
+        {
+            return RateLimited.Result(context, lockedFor, "Too many failed login attempts");
         }
 
         var user = await db.Users.SingleOrDefaultAsync(u => u.Email.ToLower() == email, cancellationToken);
@@ -66,15 +77,31 @@ public static class Login
         if (!await hasher.VerifyAsync(password!, user?.PasswordHash, cancellationToken) || user is null)
         {
             Abandon(tenantsTask);
+            // Only a failed verification counts towards a lockout (never an attempt refused above, never a success).
+            var failed = await lockout.RecordFailureAsync(email!, address, cancellationToken);
+            db.EnqueueAudit(null, user?.Id, AuditActions.UserLoginFailed, "user", user?.Id.ToString(), new
+            {
+                email,
+                client_address = address?.ToString(),
+                reason = user is null ? "unknown_email" : "invalid_password",
+                failures_from_address = failed.Pair?.Failures,
+                locked_for_seconds = failed.RetryAfter is { } wait ? (int?)Math.Ceiling(wait.TotalSeconds) : null,
+            }, time);
+            await db.SaveChangesAsync(cancellationToken);
             return ApiError.Unauthorized("Invalid email or password", ErrorCodes.InvalidCredentials);
         }
 
         if (!user.IsActive)
         {
             Abandon(tenantsTask);
+            db.EnqueueAudit(null, user.Id, AuditActions.UserLoginFailed, "user", user.Id.ToString(),
+                new { email, client_address = address?.ToString(), reason = "account_inactive" }, time);
+            await db.SaveChangesAsync(cancellationToken);
             return new ApiError(StatusCodes.Status403Forbidden, ErrorCodes.AccountInactive,
                 "Your account has been deactivated. Please contact support.");
         }
+
+        await lockout.ResetAsync(lockoutState, cancellationToken);
 
         if (hasher.NeedsRehash(user.PasswordHash!))
         {
@@ -84,7 +111,7 @@ public static class Login
         }
 
         // If Tenancy fails the login is a 503 and the unused session simply expires.
-        var tokens = await sessions.StartAsync(user.Id, cancellationToken);
+        var tokens = await sessions.StartAsync(user.Id, address?.ToString(), cancellationToken);
         var tenants = await (tenantsTask ?? tenancy.GetActiveTenantsAsync(user.Id, cancellationToken));
         return TypedResults.Ok(AuthEnvelope.Of("Login successful", new AuthPayload
         {

@@ -24,6 +24,7 @@ public static class Logout
 
     public static async Task<Ok<AuthEnvelope>> HandleAsync(
         ClaimsPrincipal user,
+        HttpContext context,
         RefreshTokenReader reader,
         SessionService sessions,
         [FromBody] LogoutRequest? body,
@@ -45,7 +46,7 @@ public static class Logout
             }
         }
 
-        await sessions.LogoutAsync(jti, expiresAt, sessionIds, cancellationToken);
+        await sessions.LogoutAsync(userId, jti, expiresAt, sessionIds, context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
         return TypedResults.Ok(AuthEnvelope.Of("Logged out successfully"));
     }
 }

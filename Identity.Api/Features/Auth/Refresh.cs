@@ -41,7 +41,7 @@ public static class Refresh
             return new ApiError(StatusCodes.Status403Forbidden, ErrorCodes.AccountInactive, "Your account has been deactivated");
         }
 
-        var (outcome, tokens) = await sessions.RotateAsync(token!, cancellationToken);
+        var (outcome, tokens) = await sessions.RotateAsync(token!, context.Connection.RemoteIpAddress?.ToString(), cancellationToken);
         return outcome switch
         {
             RotationOutcome.Rotated => TypedResults.Ok(AuthEnvelope.Of("Token refreshed successfully", new AuthPayload
@@ -51,6 +51,8 @@ public static class Refresh
             })),
             RotationOutcome.Reused => ApiError.Unauthorized(
                 "Refresh token was already used; the session has been revoked", ErrorCodes.TokenRevoked),
+            RotationOutcome.Expired => ApiError.Unauthorized(
+                "Session has reached its maximum lifetime; please log in again", ErrorCodes.TokenExpired),
             _ => ApiError.Unauthorized("Invalid token", ErrorCodes.InvalidToken),
         };
     }

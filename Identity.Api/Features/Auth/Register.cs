@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using SaasPlatform.Messaging.Audit;
+using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Features.Auth;
@@ -71,6 +73,9 @@ public static class Register
             UpdatedAt = now,
         };
         db.Users.Add(user);
+        // With the account, in one commit: the audit event exists exactly when the account does.
+        db.EnqueueAudit(null, user.Id, AuditActions.UserRegistered, "user", user.Id.ToString(),
+            new { email = user.Email, client_address = context.Connection.RemoteIpAddress?.ToString() }, time);
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -2,6 +2,7 @@ using Identity.Api.Data;
 using Identity.Api.Features.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.Messaging.Changes;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Features.Internal;
@@ -25,10 +26,11 @@ public static class InternalUsers
         return group;
     }
 
-    public static async Task<Results<Ok<UserResponse>, ApiError>> GetAsync(Guid id, IdentityDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<UserResponse>, ApiError>> GetAsync(Guid id, IdentityDbContext db, UserCache users,
+        CancellationToken cancellationToken)
     {
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id, cancellationToken);
-        return user is null ? ApiError.NotFound("User not found") : TypedResults.Ok(UserResponse.From(user));
+        var user = await users.GetAsync(db, id, cancellationToken);
+        return user is null ? ApiError.NotFound("User not found") : TypedResults.Ok(user);
     }
 
     public static async Task<Results<Ok<UserResponse>, ApiError>> GetByEmailAsync(string? email, IdentityDbContext db, CancellationToken cancellationToken)
@@ -45,7 +47,7 @@ public static class InternalUsers
 
     /// <summary>The users among <c>ids</c> that exist, in no particular order; unknown ids are left out.</summary>
     public static async Task<Results<Ok<List<UserResponse>>, ApiError>> LookupAsync(
-        LookupRequest request, IdentityDbContext db, CancellationToken cancellationToken)
+        LookupRequest request, IdentityDbContext db, UserCache users, CancellationToken cancellationToken)
     {
         if (request.Ids is null)
         {
@@ -58,8 +60,7 @@ public static class InternalUsers
         }
 
         var ids = request.Ids.Distinct().ToArray();
-        var users = await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).ToListAsync(cancellationToken);
-        return TypedResults.Ok(users.Select(UserResponse.From).ToList());
+        return TypedResults.Ok(await users.LookupAsync(db, ids, cancellationToken));
     }
 
     /// <summary>
@@ -67,7 +68,7 @@ public static class InternalUsers
     /// "user" revocation, exactly as for a deactivation done in SQL.
     /// </summary>
     public static async Task<Results<NoContent, ApiError>> DeactivateAsync(
-        Guid id, IdentityDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        Guid id, IdentityDbContext db, ChangeFeed changes, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.UtcNowForDatabase();
         var updated = await db.Users
@@ -75,6 +76,7 @@ public static class InternalUsers
             .ExecuteUpdateAsync(set => set
                 .SetProperty(u => u.IsActive, false)
                 .SetProperty(u => u.UpdatedAt, u => u.IsActive ? now : u.UpdatedAt), cancellationToken);
+        changes.Publish(UserCache.Payload(id)); // ExecuteUpdate bypasses the change tracker: this replica hears it now
         return updated == 0 ? ApiError.NotFound("User not found") : TypedResults.NoContent();
     }
 }

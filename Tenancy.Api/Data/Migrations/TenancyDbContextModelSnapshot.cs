@@ -172,6 +172,9 @@ namespace Tenancy.Api.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_tenants_database_name");
 
+                    b.HasIndex("CreatedBy", "CreatedAt")
+                        .HasDatabaseName("ix_tenants_created_by_created_at");
+
                     b.HasIndex("Name", "IsActive")
                         .HasDatabaseName("ix_tenants_name_active");
 
@@ -179,6 +182,31 @@ namespace Tenancy.Api.Data.Migrations
                         {
                             t.HasCheckConstraint("ck_tenants_status", "status IN ('provisioning','active')");
                         });
+                });
+
+            modelBuilder.Entity("Tenancy.Api.Data.TenantQuota", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<int?>("MaxActiveTenants")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_active_tenants");
+
+                    b.Property<int?>("MaxCreationsPerHour")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_creations_per_hour");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_tenant_quotas");
+
+                    b.ToTable("tenant_quotas", (string)null);
                 });
 
             modelBuilder.Entity("Tenancy.Api.Data.Membership", b =>

@@ -1,4 +1,5 @@
 using SaasPlatform.ServiceDefaults.Auth;
+using Tenancy.Api.Features.Quotas;
 namespace Tenancy.Api.Features.Internal;
 
 /// <summary>Service-to-service endpoints (never routed by the gateway).</summary>
@@ -9,6 +10,8 @@ public static class InternalEndpoints
         var group = app.MapGroup("/internal").RequireInternalCaller().WithTags("Internal").ExcludeFromDescription();
         group.MapGet("/tenants/{tenantId:guid}/members/{userId:guid}", GetMembership.HandleAsync);
         group.MapGet("/users/{userId:guid}/tenants", ListUserTenants.HandleAsync);
+        group.MapTenantQuotaEndpoints();
+        group.MapGet("/tenant-databases", ListTenantDatabases.HandleAsync);
         return app;
     }
 }

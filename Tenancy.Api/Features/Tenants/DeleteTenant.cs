@@ -28,7 +28,9 @@ public static class DeleteTenant
         tenant.IsActive = false;
         tenant.UpdatedAt = time.GetUtcNow();
         db.EnqueueEvent(Topics.TenantDeleted, tenant.Id, user.UserId(), new { database_name = tenant.DatabaseName, hard_delete = false }, time);
-        db.EnqueueAudit(tenant.Id, user.UserId(), AuditActions.TenantDeleted, "tenant", tenant.Id.ToString(), time: time);
+        // The name and database say which tenant it was in the operators' security log, where deletions also appear.
+        db.EnqueueAudit(tenant.Id, user.UserId(), AuditActions.TenantDeleted, "tenant", tenant.Id.ToString(),
+            new { name = tenant.Name, database_name = tenant.DatabaseName, hard_delete = false }, time);
         await db.SaveChangesAsync(cancellationToken);
         return ApiResults.Ok("Tenant deleted successfully");
     }

@@ -11,7 +11,7 @@ namespace Tenancy.Api.Features.Tenants;
 public static class ListMyTenants
 {
     public static async Task<Results<Ok<SuccessEnvelope<List<TenantView>>>, ApiError>> HandleAsync(
-        ClaimsPrincipal principal, TenancyDbContext db, IdentityUsers users, CancellationToken cancellationToken)
+        ClaimsPrincipal principal, TenancyDbContext db, TenantCache cache, IdentityUsers users, CancellationToken cancellationToken)
     {
         var userId = principal.UserId();
         if (await users.GetAsync(userId, cancellationToken) is null)
@@ -19,6 +19,6 @@ public static class ListMyTenants
             return ApiError.NotFound("User not found");
         }
 
-        return ApiResults.Ok("User tenants retrieved successfully", await ListTenants.LoadAsync(db, userId, cancellationToken));
+        return ApiResults.Ok("User tenants retrieved successfully", await ListTenants.LoadAsync(db, cache, userId, cancellationToken));
     }
 }

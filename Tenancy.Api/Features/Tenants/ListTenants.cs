@@ -12,10 +12,14 @@ namespace Tenancy.Api.Features.Tenants;
 public static class ListTenants
 {
     public static async Task<Ok<SuccessEnvelope<List<TenantView>>>> HandleAsync(
-        ClaimsPrincipal user, TenancyDbContext db, CancellationToken cancellationToken) =>
-        ApiResults.Ok("Tenants retrieved successfully", await LoadAsync(db, user.UserId(), cancellationToken));
+        ClaimsPrincipal user, TenancyDbContext db, TenantCache cache, CancellationToken cancellationToken) =>
+        ApiResults.Ok("Tenants retrieved successfully", await LoadAsync(db, cache, user.UserId(), cancellationToken));
 
-    public static async Task<List<TenantView>> LoadAsync(TenancyDbContext db, Guid userId, CancellationToken cancellationToken)
+    /// <summary>From memory until a membership of the user or any tenant changes (<see cref="TenantCache"/>).</summary>
+    public static ValueTask<List<TenantView>> LoadAsync(TenancyDbContext db, TenantCache cache, Guid userId, CancellationToken cancellationToken) =>
+        cache.ListAsync(db, userId, QueryAsync, cancellationToken);
+
+    private static async Task<List<TenantView>> QueryAsync(TenancyDbContext db, Guid userId, CancellationToken cancellationToken)
     {
         var views = new List<TenantView>();
         await foreach (var view in ActiveTenantsOf(db, userId).WithCancellation(cancellationToken))

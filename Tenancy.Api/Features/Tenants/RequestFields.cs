@@ -66,6 +66,12 @@ public static class RequestFields
             return null;
         }
 
+        if (Validation.HasInvisibleCharacters(trimmed))
+        {
+            validation.Add("name", Validation.InvisibleCharactersMessage("Tenant name"));
+            return null;
+        }
+
         return trimmed;
     }
 }

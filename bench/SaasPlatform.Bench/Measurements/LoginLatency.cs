@@ -2,17 +2,20 @@ using System.Diagnostics;
 
 namespace SaasPlatform.Bench.Measurements;
 
-/// <summary>Part 2: sequential logins through the gateway against a bare bcrypt verify at the same cost, in this process.</summary>
+/// <summary>
+/// Part 2: sequential logins through the gateway against one bare bcrypt verify at the same cost in this process,
+/// native (libxcrypt) as Identity.Api runs it, BCrypt.Net-Next where the library is missing.
+/// </summary>
 public static class LoginLatency
 {
     private const int BcryptCost = 12;
     private const int BcryptVerifies = 10;
-    private const double FlaskLoginMs = 271;
+    private const double FlaskLoginMs = 224; // the top of the Flask platform's login means measured 2026-12-01
 
     public static async Task<IReadOnlyList<Row>> RunAsync(BenchOptions options, CancellationToken cancellationToken)
     {
         const string name = "Login, mean of 20 sequential POST /api/auth/login via gateway";
-        const string target = "≤ 1.1 × bcrypt verify (Flask: 271 ms)";
+        const string target = "≤ 1.1 × native bcrypt verify and ≤ 224 ms (Flask)";
         using var api = PlatformApi.Create(options.Gateway);
         string email;
         try
@@ -27,7 +30,9 @@ public static class LoginLatency
 
         // '$2b$' like Identity.Api's hashes.
         var hash = BCrypt.Net.BCrypt.HashPassword(PlatformApi.Password, BCrypt.Net.BCrypt.GenerateSalt(BcryptCost, 'b'));
-        BCrypt.Net.BCrypt.Verify(PlatformApi.Password, hash);
+        var native = NativeBcrypt.Crypt(PlatformApi.Password, hash) == hash;
+        bool Verify() => native ? NativeBcrypt.Crypt(PlatformApi.Password, hash) == hash : BCrypt.Net.BCrypt.Verify(PlatformApi.Password, hash);
+        Verify();
 
         var logins = new List<double>();
         var verifies = new List<double>();
@@ -46,7 +51,7 @@ public static class LoginLatency
             for (var i = 0; i < BcryptVerifies; i++)
             {
                 var watch = Stopwatch.StartNew();
-                if (!BCrypt.Net.BCrypt.Verify(PlatformApi.Password, hash))
+                if (!Verify())
                 {
                     throw new InvalidOperationException("bcrypt verify failed");
                 }
@@ -66,8 +71,9 @@ public static class LoginLatency
         var loginMs = Stats.Median(logins);
         return
         [
-            new Row(name, $"{Report.Ms(loginMs)} (Flask {FlaskLoginMs:0} ms)", $"bcrypt verify, cost {BcryptCost}: {Report.Ms(Stats.Median(verifies))}",
-                Report.Ratio(ratio), target, Report.Check(ratio <= 1.1)),
+            new Row(name, $"{Report.Ms(loginMs)} (Flask {FlaskLoginMs:0} ms)",
+                $"{(native ? "native (libxcrypt)" : "BCrypt.Net-Next")} bcrypt verify, cost {BcryptCost}: {Report.Ms(Stats.Median(verifies))}",
+                Report.Ratio(ratio), target, Report.Check(ratio <= 1.1 && loginMs <= FlaskLoginMs)),
         ];
     }
 }

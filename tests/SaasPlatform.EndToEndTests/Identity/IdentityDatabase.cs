@@ -17,4 +17,18 @@ internal static class IdentityDatabase
 
         return await command.ExecuteNonQueryAsync();
     }
+
+    public static async Task<T?> ScalarAsync<T>(PlatformFixture platform, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(await platform.GetConnectionStringAsync("identitydb"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        var result = await command.ExecuteScalarAsync();
+        return result is null or DBNull ? default : (T)result;
+    }
 }

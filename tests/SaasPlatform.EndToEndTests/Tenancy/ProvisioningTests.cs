@@ -8,7 +8,9 @@ namespace SaasPlatform.EndToEndTests.Tenancy;
 
 /// <summary>
 /// Tenant provisioning (D7): all or nothing, under failures, crashes and concurrency; and how fast it is.
-/// The fault-injection names only work because the test run enables <c>Provisioning:FaultInjection</c>.
+/// Faults are arranged from outside the service, which carries no fault-injection code: a trigger the test installs
+/// in this run's tenancydb (<see cref="ProvisioningFaults"/>) fails, or holds, the activation of a tenant with a
+/// <c>fault:</c> name, and a crash is a real kill of the Tenancy.Api process while its activation is held.
 /// </summary>
 [Collection(PlatformCollection.Name)]
 public sealed class ProvisioningTests(PlatformFixture platform, ITestOutputHelper output)
@@ -20,6 +22,7 @@ public sealed class ProvisioningTests(PlatformFixture platform, ITestOutputHelpe
     {
         var admin = await TenancyApi.UserAsync(_gateway, "admin");
         var before = await FaultDatabasesAsync("fail");
+        await using var faults = await ProvisioningFaults.InstallAsync(platform);
 
         using var response = await TenancyApi.CreateTenantAsync(_gateway, admin.AccessToken, "fault:fail-after-database");
 
@@ -37,26 +40,36 @@ public sealed class ProvisioningTests(PlatformFixture platform, ITestOutputHelpe
 
         string? leftDatabase;
         bool leftDatabaseExists;
-        try
+        await using (var faults = await ProvisioningFaults.InstallAsync(platform))
         {
             try
             {
-                using var response = await TenancyApi.CreateTenantAsync(_gateway, admin.AccessToken, "fault:crash-after-database");
-                Assert.True((int)response.StatusCode >= 500, $"expected the process to die, got {(int)response.StatusCode}");
-            }
-            catch (HttpRequestException)
-            {
-                // The connection died with the process: that is the point.
-            }
+                var create = TenancyApi.CreateTenantAsync(_gateway, admin.AccessToken, "fault:crash-after-database");
+                // The database exists and the activation is held in the trigger: the moment to die.
+                await faults.WaitUntilActivationHeldAsync(TimeSpan.FromSeconds(60));
+                var pid = await ServiceProcess.FindAsync(platform, "tenancy-api", "Tenancy.Api");
+                System.Diagnostics.Process.GetProcessById(pid).Kill();
+                try
+                {
+                    using var response = await create;
+                    Assert.True((int)response.StatusCode >= 500, $"expected the process to die, got {(int)response.StatusCode}");
+                }
+                catch (HttpRequestException)
+                {
+                    // The connection died with the process: that is the point.
+                }
 
-            leftDatabase = await TenancyApi.ScalarAsync<string>(platform, "tenancydb",
-                "SELECT database_name FROM tenants WHERE name = 'fault:crash-after-database' AND created_by = @p0 AND status = 'provisioning'", admin.UserId);
-            leftDatabaseExists = leftDatabase is not null && await TenancyApi.DatabaseExistsAsync(platform, leftDatabase);
-        }
-        finally
-        {
-            // Whatever happened above, the other tests need the service back.
-            await RestartTenancyAsync();
+                // The server ends the dead client's session: the activation rolls back, the tenant's lock is free.
+                await faults.EndHeldSessionsAsync(TimeSpan.FromSeconds(30));
+                leftDatabase = await TenancyApi.ScalarAsync<string>(platform, "tenancydb",
+                    "SELECT database_name FROM tenants WHERE name = 'fault:crash-after-database' AND created_by = @p0 AND status = 'provisioning'", admin.UserId);
+                leftDatabaseExists = leftDatabase is not null && await TenancyApi.DatabaseExistsAsync(platform, leftDatabase);
+            }
+            finally
+            {
+                // Whatever happened above, the other tests need the service back.
+                await RestartTenancyAsync();
+            }
         }
 
         // The crash had left a half-provisioned tenant: a row in 'provisioning' and its database ...
@@ -146,6 +159,9 @@ public sealed class ProvisioningTests(PlatformFixture platform, ITestOutputHelpe
             {
                 Assert.True(result.Success, result.Message);
                 await platform.App.ResourceNotifications.WaitForResourceHealthyAsync("tenancy-api", timeout.Token);
+                // The gateway takes a service back after its next health probe (Gateway/FailFastForwarding.cs).
+                Assert.Equal(HttpStatusCode.OK, await AuthApi.StatusWithinAsync(TimeSpan.FromSeconds(30), HttpStatusCode.OK,
+                    () => _gateway.GetAsync(new Uri("/api/tenants/health", UriKind.Relative))));
                 return;
             }
             catch (Exception e) when (attempt < 3 && e is DistributedApplicationException or Xunit.Sdk.TrueException)

@@ -39,4 +39,22 @@ public sealed class MimeTypesTests
         Assert.Null(MimeTypes.Normalise("application/" + new string('a', 90)));
         Assert.NotNull(MimeTypes.Normalise("application/" + new string('a', 88)));
     }
+
+    [Theory]
+    [InlineData("text/html", "application/octet-stream")]
+    [InlineData("TEXT/HTML; charset=utf-8", "application/octet-stream")]
+    [InlineData("image/svg+xml", "application/octet-stream")]
+    [InlineData("application/xhtml+xml", "application/octet-stream")]
+    [InlineData("application/atom+xml", "application/octet-stream")]
+    [InlineData("text/xml", "application/octet-stream")]
+    [InlineData("application/xml", "application/octet-stream")]
+    [InlineData("text/javascript", "application/octet-stream")]
+    [InlineData("application/javascript", "application/octet-stream")]
+    [InlineData("application/pdf", "application/pdf")]
+    [InlineData("image/png", "image/png")]
+    [InlineData("text/plain", "text/plain")]
+    public void Active_types_are_served_as_octet_stream(string stored, string served)
+    {
+        Assert.Equal(served, MimeTypes.ServedAs(stored));
+    }
 }

@@ -1,5 +1,5 @@
-using Documents.Api.Features;
 using Documents.Api.Features.Documents;
+using SaasPlatform.ServiceDefaults.Http;
 
 namespace SaasPlatform.UnitTests.Documents;
 
@@ -11,6 +11,8 @@ public sealed class PagingTests
     [InlineData("2", "10", 2, 10)]
     [InlineData("1", "1", 1, 1)]
     [InlineData("7", "100", 7, 100)]
+    [InlineData(" 3 ", "+5", 3, 5)]
+    [InlineData("1000000", "100", 1_000_000, 100)]
     public void Valid_values_and_defaults(string? page, string? perPage, int expectedPage, int expectedPerPage)
     {
         var (paging, error) = Paging.Parse(page, perPage);
@@ -27,6 +29,17 @@ public sealed class PagingTests
     [InlineData(null, "101", "per_page")]
     [InlineData(null, "-5", "per_page")]
     [InlineData(null, "1.5", "per_page")]
+    [InlineData("21474838", "100", "page")]
+    [InlineData("1000001", null, "page")]
+    [InlineData("2147483647", null, "page")]
+    [InlineData("2147483648", null, "page")]
+    [InlineData("-2147483648", null, "page")]
+    [InlineData("99999999999999999999999", null, "page")]
+    [InlineData("1e3", null, "page")]
+    [InlineData("0x10", null, "page")]
+    [InlineData("1,2", null, "page")]
+    [InlineData(null, "2147483647", "per_page")]
+    [InlineData(null, "-2147483649", "per_page")]
     public void Out_of_range_or_non_integer_is_a_validation_error(string? page, string? perPage, string field)
     {
         var (_, error) = Paging.Parse(page, perPage);
@@ -54,6 +67,33 @@ public sealed class PagingTests
     {
         Assert.Equal(0, new Paging(1, 20).Skip);
         Assert.Equal(30, new Paging(4, 10).Skip);
+    }
+
+    [Fact]
+    public void Every_accepted_value_gives_a_non_negative_skip_without_overflow()
+    {
+        var random = new Random(16);
+        var candidates = new List<string> { "1", "100", Paging.MaxPage.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        for (var i = 0; i < 5000; i++)
+        {
+            candidates.Add((random.NextInt64(long.MinValue, long.MaxValue) >> random.Next(0, 63)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        foreach (var page in candidates)
+        {
+            foreach (var perPage in new[] { "1", "37", "100", page })
+            {
+                var (paging, error) = Paging.Parse(page, perPage);
+                if (error is null)
+                {
+                    Assert.InRange(paging.Skip, 0, (Paging.MaxPage - 1) * Paging.MaxPerPage);
+                }
+                else
+                {
+                    Assert.Equal(400, error.StatusCode);
+                }
+            }
+        }
     }
 
     [Theory]

@@ -9,19 +9,32 @@ public sealed class AuthRateLimiterTests
     private static readonly IPAddress Client = IPAddress.Parse("203.0.113.7");
 
     [Fact]
-    public void Attempts_on_one_email_stop_at_the_per_email_limit_whatever_the_address()
+    public void Logins_are_not_limited_per_email_so_nobody_can_use_the_limiter_to_lock_an_account()
+    {
+        // Lockout on an account counts failed verifications only (LoginLockout); this limiter must not count attempts
+        // on an email, or a stream of wrong passwords would refuse the owner's right one.
+        using var limiter = Limiter(perEmail: 3, perAddress: 100);
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Null(limiter.TryAcquire(AuthAction.Login, IPAddress.Parse($"203.0.113.{i + 1}"), "victim@example.com"));
+        }
+    }
+
+    [Fact]
+    public void Registrations_on_one_email_stop_at_the_per_email_limit_whatever_the_address()
     {
         using var limiter = Limiter(perEmail: 3, perAddress: 100);
 
         for (var i = 0; i < 3; i++)
         {
-            Assert.Null(limiter.TryAcquire(AuthAction.Login, IPAddress.Parse($"203.0.113.{i + 1}"), "victim@example.com"));
+            Assert.Null(limiter.TryAcquire(AuthAction.Register, IPAddress.Parse($"203.0.113.{i + 1}"), "new@example.com"));
         }
 
-        var retryAfter = limiter.TryAcquire(AuthAction.Login, IPAddress.Parse("198.51.100.1"), "victim@example.com");
+        var retryAfter = limiter.TryAcquire(AuthAction.Register, IPAddress.Parse("198.51.100.1"), "new@example.com");
         Assert.NotNull(retryAfter);
         Assert.True(retryAfter > TimeSpan.Zero);
-        Assert.Null(limiter.TryAcquire(AuthAction.Login, Client, "other@example.com"));
+        Assert.Null(limiter.TryAcquire(AuthAction.Register, Client, "other@example.com"));
     }
 
     [Fact]
@@ -41,7 +54,7 @@ public sealed class AuthRateLimiterTests
     [Fact]
     public void Login_and_registration_are_limited_separately()
     {
-        using var limiter = Limiter(perEmail: 1, perAddress: 100);
+        using var limiter = Limiter(perEmail: 100, perAddress: 1);
 
         Assert.Null(limiter.TryAcquire(AuthAction.Register, Client, "a@example.com"));
         Assert.Null(limiter.TryAcquire(AuthAction.Login, Client, "a@example.com"));
@@ -67,7 +80,6 @@ public sealed class AuthRateLimiterTests
         {
             RateLimits = new RateLimitSettings
             {
-                LoginPerEmail = new RateLimitRule { PermitLimit = perEmail, Window = window },
                 LoginPerAddress = new RateLimitRule { PermitLimit = perAddress, Window = window },
                 RegisterPerEmail = new RateLimitRule { PermitLimit = perEmail, Window = window },
                 RegisterPerAddress = new RateLimitRule { PermitLimit = perAddress, Window = window },

@@ -49,6 +49,22 @@ public sealed class TokenIssuerTests
     }
 
     [Fact]
+    public void No_token_outlives_the_limit_it_is_given()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var issuer = Issuer(new TokenSigningKeys(Pem), time);
+        var sessionEnd = time.GetUtcNow().AddHours(2).AddMilliseconds(700);
+
+        var refresh = issuer.CreateRefreshToken(Guid.NewGuid(), Guid.NewGuid(), sessionEnd);
+        var access = issuer.CreateAccessToken(Guid.NewGuid(), Guid.NewGuid(), sessionEnd);
+
+        // Cut to the whole second at or before the limit; a limit beyond the lifetime changes nothing.
+        Assert.Equal(sessionEnd.ToUnixTimeSeconds(), refresh.ExpiresAt.ToUnixTimeSeconds());
+        Assert.Equal(refresh.ExpiresAt, new DateTimeOffset(new JsonWebToken(refresh.Token).ValidTo, TimeSpan.Zero));
+        Assert.Equal(TimeSpan.FromMinutes(15), access.ExpiresAt - access.IssuedAt);
+    }
+
+    [Fact]
     public void Kid_is_the_stable_RFC7638_thumbprint_of_the_public_key()
     {
         var first = new TokenSigningKeys(Pem);
@@ -130,14 +146,14 @@ public sealed class TokenIssuerTests
 
     private TokenIssuer Issuer(TokenSigningKeys keys, TimeProvider time) => new(keys, Options.Create(_settings), time);
 
-    private TokenValidationParameters Parameters(IEnumerable<SecurityKey> keys) => new()
+    /// <summary>The parameters every service validates with (production's own method), over the given keys.</summary>
+    private TokenValidationParameters Parameters(IEnumerable<SecurityKey> keys) =>
+        AuthenticationExtensions.CreateValidationParameters(_settings, new FixedKeys([.. keys]));
+
+    private sealed class FixedKeys(IReadOnlyList<SecurityKey> keys) : ISigningKeySource
     {
-        ValidIssuer = _settings.Issuer,
-        ValidAudience = _settings.Audience,
-        ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-        IssuerSigningKeys = keys,
-        ClockSkew = TimeSpan.FromSeconds(30),
-    };
+        public IEnumerable<SecurityKey> GetKeys(string? keyId) => keys.Where(k => keyId is null || k.KeyId == keyId);
+    }
 
     private static string CreatePem()
     {
