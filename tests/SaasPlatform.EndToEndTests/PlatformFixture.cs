@@ -248,7 +248,9 @@ public class PlatformFixture : IAsyncLifetime
             await using var connection = new Npgsql.NpgsqlConnection(serverConnectionString);
             await connection.OpenAsync();
             var names = new List<string>();
-            await using (var list = new Npgsql.NpgsqlCommand("SELECT datname FROM pg_database WHERE starts_with(datname, @prefix)", connection))
+            // The run's databases: named with its prefix, or owned by its roles (the tenant databases its provisioner created).
+            await using (var list = new Npgsql.NpgsqlCommand(
+                "SELECT datname FROM pg_database WHERE starts_with(datname, @prefix) OR starts_with(pg_get_userbyid(datdba), @prefix)", connection))
             {
                 list.Parameters.AddWithValue("prefix", DatabasePrefix);
                 await using var reader = await list.ExecuteReaderAsync();
@@ -279,8 +281,15 @@ public class PlatformFixture : IAsyncLifetime
 
             foreach (var role in roles)
             {
-                await using var drop = new Npgsql.NpgsqlCommand($"DROP ROLE IF EXISTS \"{role}\"", connection);
-                await drop.ExecuteNonQueryAsync();
+                try
+                {
+                    await using var drop = new Npgsql.NpgsqlCommand($"DROP ROLE IF EXISTS \"{role}\"", connection);
+                    await drop.ExecuteNonQueryAsync();
+                }
+                catch (Npgsql.PostgresException)
+                {
+                    // Still owns something (a database that could not be dropped): harmless, like a leftover database.
+                }
             }
         }
         catch (Npgsql.NpgsqlException)

@@ -40,6 +40,11 @@ internal static class ManifestGenerator
         }
 
         files.Add(new GeneratedFile("network-policies.yaml", ClusterPolicies.Create(manifest, resolver, options).ToList()));
+        if (options.Tag == "latest")
+        {
+            report.Warn("the services' images are tagged 'latest' (pass --tag <version> to pin them; every server image is pinned)");
+        }
+
         return new GenerationResult(files, Kustomization(files, manifest, options), report);
     }
 
