@@ -5,9 +5,7 @@ using Tenancy.Api.Commands;
 using Tenancy.Api.Data;
 using Tenancy.Api.Features.Internal;
 using Tenancy.Api.Features.Tenants;
-using Tenancy.Api.Identity;
 using Tenancy.Api.Provisioning;
-using Tenancy.Api.Quotas;
 
 if (TenancyCommands.IsCommand(args))
 {
@@ -24,13 +22,7 @@ builder.Services.AddSingleton<TenantCache>();
 builder.AddTenantData();
 builder.AddPlatformAuthentication();
 
-builder.Services.Configure<ProvisioningOptions>(builder.Configuration.GetSection(ProvisioningOptions.SectionName));
-builder.Services.AddHttpClient<IdentityUsers>(http => http.BaseAddress = new Uri("http://identity-api")).AddInternalApiKey();
-builder.Services.AddSingleton<ServerAdmin>();
-builder.Services.AddSingleton<TenantTemplate>();
-builder.Services.Configure<TenantQuotaOptions>(builder.Configuration.GetSection(TenantQuotaOptions.SectionName));
-builder.Services.AddScoped<TenantQuotas>();
-builder.Services.AddScoped<TenantProvisioner>();
+builder.AddTenantProvisioning();
 builder.Services.AddScoped<ProvisioningRecovery>();
 builder.Services.AddSingleton<StartupGate>();
 builder.Services.AddSingleton<PendingTenantMigrationsCheck>();

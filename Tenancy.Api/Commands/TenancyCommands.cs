@@ -1,7 +1,6 @@
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using Tenancy.Api.Data;
-using Tenancy.Api.Identity;
 using Tenancy.Api.Provisioning;
 
 namespace Tenancy.Api.Commands;
@@ -21,11 +20,7 @@ public static class TenancyCommands
         builder.AddServiceDefaults();
         builder.AddNpgsqlDbContext<TenancyDbContext>("tenancydb");
         builder.AddTenantData();
-        builder.Services.Configure<ProvisioningOptions>(builder.Configuration.GetSection(ProvisioningOptions.SectionName));
-        builder.Services.AddSingleton<ServerAdmin>();
-        builder.Services.AddSingleton<TenantTemplate>();
-        builder.Services.AddScoped<TenantProvisioner>();
-        builder.Services.AddHttpClient<IdentityUsers>(http => http.BaseAddress = new Uri(builder.Configuration["Identity:BaseAddress"] ?? "http://identity-api")).AddInternalApiKey();
+        builder.AddTenantProvisioning();
         // Events enqueued here (tenant.created by init) are published by the running service's relay.
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Logging.AddSimpleConsole(options =>

@@ -92,8 +92,14 @@ public sealed class RevocationAcrossReplicasTests(ReplicasFixture platform, ITes
         TimeSpan[] failedClosed;
         try
         {
-            // The feed's only source goes away (both replicas): the services' views of it age from now on.
-            await StopEveryInstanceAsync("identity-api", timeout.Token);
+            // The feed's only source goes away (both replicas crash: DCP's graceful stop may give up while a process
+            // drains): the services' views of it age from now on.
+            await ResourceRestarts.KillAsync(platform, "identity-api", "Identity.Api", output);
+            while (platform.Instances("identity-api").Count > 0)
+            {
+                await Task.Delay(100, timeout.Token);
+            }
+
             clock = Stopwatch.StartNew();
             failedClosed = await Task.WhenAll(probes.Select(p =>
                 p.TimeUntilAsync(session.AccessToken, status => status == HttpStatusCode.ServiceUnavailable, clock, TimeSpan.FromSeconds(60))));
@@ -135,22 +141,6 @@ public sealed class RevocationAcrossReplicasTests(ReplicasFixture platform, ITes
         foreach (var service in ReplicaProbes.TokenValidating)
         {
             await platform.WaitForInstancesHealthyAsync(service, timeout.Token);
-        }
-    }
-
-    /// <summary>Stops every instance, asking again while one is still running (DCP may time out on a slow shutdown).</summary>
-    private async Task StopEveryInstanceAsync(string service, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; platform.Instances(service).Count > 0; attempt++)
-        {
-            Assert.True(attempt <= 5, $"{service} would not stop");
-            foreach (var instance in platform.Instances(service))
-            {
-                var stop = await platform.App.ResourceCommands.ExecuteCommandAsync(instance.Id, KnownResourceCommands.StopCommand, cancellationToken);
-                output.WriteLine($"stop {instance.Id} (attempt {attempt}): {stop.Success} {stop.Message}");
-            }
-
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
         }
     }
 }
