@@ -97,7 +97,7 @@ public sealed class DependencyFailureTests(DisruptionFixture platform, ITestOutp
     {
         using var gateway = platform.CreateGatewayClient();
         var world = await NewWorldAsync(gateway);
-        await ResourceRestarts.StopAsync(platform, "documents-api", output);
+        await ResourceRestarts.KillAsync(platform, "documents-api", "Documents.Api", output);
         try
         {
             // The gateway's own health reports the service unreachable ...

@@ -194,8 +194,6 @@ public sealed class TokenValidationTests : IDisposable
     {
         // A scope per request, as ASP.NET Core gives each request: handler instances (and their cached result) are per scope.
         await using var scope = _host.Services.CreateAsyncScope();
-        // A live feed: its last poll is recent (a stale view is refused; RevocationListTests cover that).
-        _host.Services.GetRequiredService<RevocationList>().RecordPoll(DateTimeOffset.UtcNow);
         var context = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         context.Request.Headers.Authorization = $"Bearer {token}";
         return await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
