@@ -4,37 +4,9 @@ using Xunit.Abstractions;
 
 namespace SaasPlatform.EndToEndTests;
 
-/// <summary>Stops (or crashes) and starts one service of the running platform.</summary>
+/// <summary>Crashes and starts one service of the running platform.</summary>
 internal static class ResourceRestarts
 {
-    private static readonly Dictionary<string, string> Projects = new(StringComparer.Ordinal)
-    {
-        ["identity-api"] = "Identity.Api",
-        ["tenancy-api"] = "Tenancy.Api",
-        ["documents-api"] = "Documents.Api",
-        ["events-worker"] = "Events.Worker",
-        ["gateway"] = "Gateway",
-    };
-
-    /// <summary>
-    /// Stops the service with Aspire's stop command. The command gives up after about 15 s while a service may still
-    /// be draining on a loaded machine (DCP then leaves the resource in an unknown state): then the service's
-    /// processes are killed, which is what counts for the caller, a service that is gone.
-    /// </summary>
-    public static async Task StopAsync(PlatformFixture platform, string resource, ITestOutputHelper output)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var result = await platform.App.ResourceCommands.ExecuteCommandAsync(resource, KnownResourceCommands.StopCommand, timeout.Token);
-        if (result.Success)
-        {
-            output.WriteLine($"stopped {resource}");
-            return;
-        }
-
-        output.WriteLine($"stop {resource}: {result.Message}; killing it");
-        await KillAsync(platform, resource, output);
-    }
-
     /// <summary>
     /// Kills the service's processes (SIGKILL: nothing of its in-memory state survives, nothing is flushed), found by
     /// their command line and by this run's Kafka port in their environment (every service has the broker's address),
@@ -42,9 +14,8 @@ internal static class ResourceRestarts
     /// A crash rather than the stop command: DCP's graceful stop gives up when a service drains for longer than it
     /// waits (seen with Events.Worker on a loaded machine), which leaves the resource in an unknown state.
     /// </summary>
-    public static async Task KillAsync(PlatformFixture platform, string resource, ITestOutputHelper output)
+    public static async Task KillAsync(PlatformFixture platform, string resource, string projectName, ITestOutputHelper output)
     {
-        var projectName = Projects[resource];
         var thisRun = new System.Text.RegularExpressions.Regex($":{platform.KafkaPort}(?![0-9])");
         var killed = new List<int>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))

@@ -138,7 +138,7 @@ public sealed class OrphanSweepTests(PlatformFixture platform, ITestOutputHelper
     private string ObjectFile(string key) =>
         Path.Combine([platform.S3Directory, Bucket, .. key.Split('/')[..^1], $"{key.Split('/')[^1]}._S3rver_object"]);
 
-    private Task StopWorkerAsync() => ResourceRestarts.KillAsync(platform, Worker, output);
+    private Task StopWorkerAsync() => ResourceRestarts.KillAsync(platform, Worker, "Events.Worker", output);
 
     private Task StartWorkerAsync() => ResourceRestarts.StartAsync(platform, Worker, output);
 }

@@ -26,7 +26,7 @@ public sealed class TenantOutboxRecoveryTests(PlatformFixture platform, ITestOut
 
         // Committed straight into the tenant's outbox, as a request would have just before its process died: no
         // in-process signal exists for it.
-        await ResourceRestarts.KillAsync(platform, Documents, output);
+        await ResourceRestarts.KillAsync(platform, Documents, "Documents.Api", output);
         await using (var connection = new NpgsqlConnection(await TenancyApi.DatabaseAsync(platform, world.DatabaseName)))
         {
             await connection.OpenAsync();
