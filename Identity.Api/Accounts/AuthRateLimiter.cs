@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Accounts;
 
@@ -34,34 +34,8 @@ public sealed class AuthRateLimiter : IDisposable
     /// <summary>Takes one permit (login: per address; registration: per address and per email); null when allowed, else how long to wait.</summary>
     public TimeSpan? TryAcquire(AuthAction action, IPAddress? address, string email) =>
         action == AuthAction.Login
-            ? Acquire(_loginPerAddress, AddressKey(address))
-            : Acquire(_registerPerAddress, AddressKey(address)) ?? Acquire(_registerPerEmail, email);
-
-    /// <summary>
-    /// The partition of a client address: IPv4 as is, IPv6 by /64 (one subscriber usually holds a whole /64, so
-    /// per-address limits would otherwise be trivially bypassed).
-    /// </summary>
-    public static string AddressKey(IPAddress? address)
-    {
-        if (address is null)
-        {
-            return "unknown";
-        }
-
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6 && !IPAddress.IsLoopback(address))
-        {
-            var bytes = address.GetAddressBytes();
-            Array.Clear(bytes, 8, 8);
-            return new IPAddress(bytes) + "/64";
-        }
-
-        return address.ToString();
-    }
+            ? Acquire(_loginPerAddress, ClientAddresses.PartitionKey(address))
+            : Acquire(_registerPerAddress, ClientAddresses.PartitionKey(address)) ?? Acquire(_registerPerEmail, email);
 
     public void Dispose()
     {

@@ -2,6 +2,7 @@ using System.Net;
 using Identity.Api.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Accounts;
 
@@ -17,7 +18,7 @@ public sealed class LoginLockout(IdentityDbContext db, IOptions<IdentitySettings
     /// <summary>Whether this (email, address) may verify a password now; the recorded failures come along.</summary>
     public async Task<LockoutState> CheckAsync(string email, IPAddress? address, CancellationToken cancellationToken)
     {
-        var key = AuthRateLimiter.AddressKey(address);
+        var key = ClientAddresses.PartitionKey(address);
         var rows = await db.LoginFailures.AsNoTracking()
             .Where(f => f.Email == email && (f.Address == key || f.Address == LoginFailure.AllAddresses))
             .ToListAsync(cancellationToken);
@@ -27,7 +28,7 @@ public sealed class LoginLockout(IdentityDbContext db, IOptions<IdentitySettings
     /// <summary>Counts a failed verification for the address and for the email (atomic, so replicas cannot lose counts).</summary>
     public async Task<LockoutState> RecordFailureAsync(string email, IPAddress? address, CancellationToken cancellationToken)
     {
-        var key = AuthRateLimiter.AddressKey(address);
+        var key = ClientAddresses.PartitionKey(address);
         var now = time.GetUtcNow();
         var forgetBefore = now - Settings.FailureWindow;
         var rows = await db.LoginFailures

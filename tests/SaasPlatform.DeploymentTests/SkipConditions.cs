@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace SaasPlatform.DeploymentTests;
 
 /// <summary>
@@ -32,33 +30,8 @@ public sealed class RequiresKubectlTheoryAttribute : TheoryAttribute
 
 internal static class SkipConditions
 {
-    private static readonly Lazy<bool> Runtime = new(() =>
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo("docker", "info --format {{.ServerVersion}}")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            });
-            if (process is null)
-            {
-                return false;
-            }
-
-            if (!process.WaitForExit(TimeSpan.FromSeconds(5)))
-            {
-                process.Kill(entireProcessTree: true);
-                return false;
-            }
-
-            return process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    });
+    // The AppHost's own check, which decides between containers and local stand-ins.
+    private static readonly Lazy<bool> Runtime = new(SaasPlatform.AppHost.Infrastructure.ContainerRuntime.IsHealthy);
 
     public static bool ContainerRuntimeAnswers => Runtime.Value;
 

@@ -83,24 +83,12 @@ internal static class GetSecurityLog
             .Take(take + 1)
             .ToListAsync(cancellationToken);
 
-        var page = records.Take(take).Select(a => new SecurityEvent(a.Id, a.TenantId, a.UserId, a.Action, a.ResourceType,
-            a.ResourceId, a.Details?.RootElement.Clone(), a.OccurredAt, a.RecordedAt)).ToList();
+        var page = records.Take(take).Select(GetTenantAudit.AuditEntry.From).ToList();
         var next = records.Count > take ? new Cursor(page[^1].Timestamp, page[^1].Id).ToString() : null;
         return ApiResults.Ok("Security log retrieved successfully", new SecurityLogPage(page, next));
     }
 
-    internal sealed record SecurityLogPage(IReadOnlyList<SecurityEvent> SecurityEvents, string? NextCursor);
-
-    internal sealed record SecurityEvent(
-        Guid Id,
-        Guid? TenantId,
-        Guid? UserId,
-        string Action,
-        string? ResourceType,
-        string? ResourceId,
-        JsonElement? Details,
-        [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset Timestamp,
-        [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset RecordedAt);
+    internal sealed record SecurityLogPage(IReadOnlyList<GetTenantAudit.AuditEntry> SecurityEvents, string? NextCursor);
 
     /// <summary>The position after the last event of a page: its time (in ticks, exact) and id.</summary>
     internal sealed record Cursor(DateTimeOffset OccurredAt, Guid Id)

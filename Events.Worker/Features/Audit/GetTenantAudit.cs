@@ -46,8 +46,7 @@ internal static class GetTenantAudit
             .Skip(paging.Skip).Take(paging.PerPage)
             .ToListAsync(cancellationToken);
 
-        var items = records.Select(a => new AuditEntry(a.Id, a.TenantId, a.UserId, a.Action, a.ResourceType, a.ResourceId,
-            a.Details?.RootElement.Clone(), a.OccurredAt, a.RecordedAt)).ToList();
+        var items = records.Select(AuditEntry.From).ToList();
         return ApiResults.Ok("Audit log retrieved successfully", new AuditPage(items, paging.Describe(total)));
     }
 
@@ -62,5 +61,10 @@ internal static class GetTenantAudit
         string? ResourceId,
         JsonElement? Details,
         [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset Timestamp,
-        [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset RecordedAt);
+        [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset RecordedAt)
+    {
+        /// <summary>One stored record as the audit log and the security log show it.</summary>
+        public static AuditEntry From(AuditRecord record) => new(record.Id, record.TenantId, record.UserId, record.Action,
+            record.ResourceType, record.ResourceId, record.Details?.RootElement.Clone(), record.OccurredAt, record.RecordedAt);
+    }
 }

@@ -7,7 +7,7 @@ namespace Events.Worker.Features.Tenants;
 
 /// <summary>
 /// <c>tenant.deleted</c>: makes this process forget the tenant. Access answers are never cached for long
-/// (<c>TenantData:Access:CacheDuration</c>, 750 ms): every service's <c>TenantAccessChecker</c> asks Tenancy.Api
+/// (<c>TenantData:Access:CacheDuration</c>, 250 ms): every service's <c>TenantAccessChecker</c> asks Tenancy.Api
 /// again within that bound and then gets 404, so no cache needs a push and a deleted tenant is refused everywhere
 /// within about a second of the deletion, whether or not this event has been handled yet. What does outlive that
 /// bound is an open connection pool to the tenant's database, which is closed here (for a hard delete it would

@@ -101,7 +101,7 @@ public sealed class CacheCoherenceTests(PlatformFixture platform)
             await Within(Bound, written, async () => (await TenantIdsAsync(gateway, other.AccessToken)).Contains(tenantId));
             await Within(Bound, written, async () => (await GetDataAsync(gateway, $"/api/tenants/{tenantId}", admin.AccessToken))
                 .GetProperty("members").EnumerateArray().Any(m => m.GetProperty("id").GetGuid() == other.UserId));
-            // Documents.Api re-asks Tenancy.Api after at most TenantData:Access:CacheDuration (750 ms).
+            // Documents.Api re-asks Tenancy.Api after at most TenantData:Access:CacheDuration (250 ms).
             await Within(Bound, written, async () => await StatusAsync(gateway, $"/api/tenants/{tenantId}/documents", other.AccessToken) == HttpStatusCode.OK);
 
             // ... and removed elsewhere: gone from the list, details refused, documents refused.

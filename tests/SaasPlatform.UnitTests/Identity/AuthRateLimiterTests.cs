@@ -62,15 +62,13 @@ public sealed class AuthRateLimiterTests
     }
 
     [Fact]
-    public void IPv6_clients_are_grouped_by_64_prefix_and_mapped_IPv4_by_its_address()
+    public void IPv6_clients_of_one_64_prefix_share_a_bucket()
     {
-        Assert.Equal(
-            AuthRateLimiter.AddressKey(IPAddress.Parse("2001:db8:1:2:aaaa::1")),
-            AuthRateLimiter.AddressKey(IPAddress.Parse("2001:db8:1:2:bbbb::2")));
-        Assert.NotEqual(
-            AuthRateLimiter.AddressKey(IPAddress.Parse("2001:db8:1:2::1")),
-            AuthRateLimiter.AddressKey(IPAddress.Parse("2001:db8:1:3::1")));
-        Assert.Equal("203.0.113.7", AuthRateLimiter.AddressKey(IPAddress.Parse("::ffff:203.0.113.7")));
+        using var limiter = Limiter(perEmail: 100, perAddress: 1);
+
+        Assert.Null(limiter.TryAcquire(AuthAction.Login, IPAddress.Parse("2001:db8:1:2:aaaa::1"), "a@example.com"));
+        Assert.NotNull(limiter.TryAcquire(AuthAction.Login, IPAddress.Parse("2001:db8:1:2:bbbb::2"), "a@example.com"));
+        Assert.Null(limiter.TryAcquire(AuthAction.Login, IPAddress.Parse("2001:db8:1:3::1"), "a@example.com"));
     }
 
     private static AuthRateLimiter Limiter(int perEmail, int perAddress)
