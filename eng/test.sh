@@ -6,11 +6,17 @@ cd "$(dirname "$0")/.."
 results=artifacts/test-results
 rm -rf "$results"
 dotnet build SaasPlatform.sln -v quiet -nologo || { echo "0 passed, 1 failed"; exit 1; }
-# Everything except the replicas part of the end-to-end suite, which starts its own platform with two replicas of
-# every service (tests/SaasPlatform.EndToEndTests/Replicas) and runs second, timed on its own.
-dotnet test SaasPlatform.sln --no-build --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
-  --filter "FullyQualifiedName!~SaasPlatform.EndToEndTests.Replicas." "$@"
-status=$?
+# One test project at a time. The deployment tests go first, alone: their local-mode application model starts the
+# local PostgreSQL stand-in, whose script sets the superuser's password under a platform running at the same time.
+status=0
+for project in SaasPlatform.DeploymentTests SaasPlatform.UnitTests; do
+  dotnet test "tests/$project" --no-build --logger "trx;LogFileName=$project.trx" --logger "console;verbosity=normal" \
+    --results-directory "$results" "$@" || status=1
+done
+# The end-to-end suite except its replicas part, which starts its own platform with two replicas of every service
+# (tests/SaasPlatform.EndToEndTests/Replicas) and runs last, timed on its own.
+dotnet test tests/SaasPlatform.EndToEndTests --no-build --logger "trx;LogFileName=e2e.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" --filter "FullyQualifiedName!~SaasPlatform.EndToEndTests.Replicas." "$@" || status=1
 replicas_started=$SECONDS
 dotnet test tests/SaasPlatform.EndToEndTests --no-build --logger "trx;LogFileName=replicas.trx" --logger "console;verbosity=normal" \
   --results-directory "$results" --filter "FullyQualifiedName~SaasPlatform.EndToEndTests.Replicas." "$@"
