@@ -1,5 +1,6 @@
 using SaasPlatform.ServiceDefaults.Auth;
 using Tenancy.Api.Features.Quotas;
+
 namespace Tenancy.Api.Features.Internal;
 
 /// <summary>Service-to-service endpoints (never routed by the gateway).</summary>
