@@ -95,41 +95,7 @@ public sealed class LargeUploadTests(PlatformFixture platform, ITestOutputHelper
         Assert.Equal(HttpStatusCode.Created, atLimit.StatusCode);
     }
 
-    private async Task<int> DocumentsApiPidAsync()
-    {
-        var notifications = platform.App.Services.GetService(typeof(ResourceNotificationService)) as ResourceNotificationService
-            ?? throw new InvalidOperationException("no resource notifications");
-        var resource = await notifications.WaitForResourceAsync("documents-api", e => e.Snapshot.Properties.Any(p => p.Name == "executable.pid"));
-        var pid = Convert.ToInt32(resource.Snapshot.Properties.First(p => p.Name == "executable.pid").Value,
-            System.Globalization.CultureInfo.InvariantCulture);
-        // The orchestrator may start the project through "dotnet run": the service is then its child process.
-        var service = ProcessName(pid) == "Documents.Api"
-            ? pid
-            : Directory.EnumerateDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var p) ? p : 0)
-                .FirstOrDefault(p => p > 0 && ParentOf(p) == pid && ProcessName(p) == "Documents.Api");
-        Assert.True(service > 0, $"no Documents.Api process under {pid} ({ProcessName(pid)})");
-        return service;
-    }
-
-    private static string? ProcessName(int pid) => StatusField(pid, "Name");
-
-    private static int ParentOf(int pid) => int.TryParse(StatusField(pid, "PPid"), out var parent) ? parent : 0;
-
-    private static string? StatusField(int pid, string field)
-    {
-        try
-        {
-            return File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal))?[(field.Length + 1)..].Trim();
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private Task<int> DocumentsApiPidAsync() => ServiceProcess.FindAsync(platform, "documents-api", "Documents.Api");
 
     private static long ResidentBytes(int pid)
     {
