@@ -2,7 +2,10 @@
 # Local PostgreSQL stand-in for the AppHost: starts the apt-installed cluster if it is down, makes the
 # `postgres` role's password match the AppHost's parameter, then follows the server log so the dashboard shows it.
 # PostgreSQL refuses to run as root, so root goes through pg_ctlcluster/runuser.
+# `--start-only` returns once the server accepts connections (for tests that need a running server, not the AppHost).
 set -euo pipefail
+follow=1
+if [ "${1:-}" = --start-only ]; then follow=0; shift; fi
 port="${1:-5432}"
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 cluster=main
@@ -29,4 +32,5 @@ ALTER USER postgres PASSWORD :'pw';
 SQL
 fi
 echo "PostgreSQL $version/$cluster is accepting connections on 127.0.0.1:$port"
+[ "$follow" = 1 ] || exit 0
 exec tail -n 0 -F "/var/log/postgresql/postgresql-$version-$cluster.log"

@@ -157,7 +157,10 @@ public sealed partial class KubernetesManifestTests
         var roles = Config(output, "postgres", PostgresInit.RolesVariable);
         Assert.Equal("identity_api:identitydb,tenancy_api:tenancydb,events_worker:eventsdb,tenant_provisioner:+createdb,tenant_data", roles);
 
-        // Run it as the image would, against the apt PostgreSQL, with names of this run only.
+        // Run it as the image would, against the apt PostgreSQL, with names of this run only. The test may be the
+        // first thing to need that server (CI runs this project before any platform starts it).
+        var (started, startLog) = await RunAsync(["bash", Path.Combine(fixture.RepoRoot, "eng/dev/postgres.sh"), "--start-only"], []);
+        Assert.True(started == 0, startLog);
         var prefix = $"dt{Guid.NewGuid().ToString("N")[..6]}_";
         var prefixed = string.Join(",", roles.Split(',').Select(e => e.Contains(':', StringComparison.Ordinal) && !e.EndsWith("+createdb", StringComparison.Ordinal)
             ? prefix + e.Replace(":", ":" + prefix, StringComparison.Ordinal)
@@ -210,10 +213,15 @@ public sealed partial class KubernetesManifestTests
     }
 
     /// <summary>The local PostgreSQL's superuser is the OS user postgres (peer authentication), as in the image's entrypoint.</summary>
-    private static async Task<(int Exit, string Output)> RunAsPostgresAsync(string[] command, Dictionary<string, string> environment)
+    private static Task<(int Exit, string Output)> RunAsPostgresAsync(string[] command, Dictionary<string, string> environment)
     {
         var asRoot = Environment.UserName == "root";
-        var start = new ProcessStartInfo(asRoot ? "runuser" : "sudo", [.. asRoot ? ["-u", "postgres", "--"] : (string[])["-n", "-E", "-u", "postgres"], .. command])
+        return RunAsync([.. asRoot ? ["runuser", "-u", "postgres", "--"] : (string[])["sudo", "-n", "-E", "-u", "postgres"], .. command], environment);
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(string[] command, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(command[0], command[1..])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
