@@ -11,7 +11,8 @@ using SaasPlatform.ServiceDefaults.Auth;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPlatformAuthentication();
-builder.AddTenantData();
+builder.AddTenancyClient();
+builder.AddTenantDbContexts();
 
 builder.AddNpgsqlDbContext<EventsDbContext>("eventsdb");
 // Migrations first: hosted services start in registration order, all before the HTTP server.

@@ -8,10 +8,9 @@ using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
-using SaasPlatform.TenantData.Schema;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 
@@ -25,7 +24,7 @@ namespace Documents.Api.Features.Documents;
 public static partial class UploadDocument
 {
     public static async Task<Results<Created<SuccessEnvelope<DocumentWithFile>>, ApiError>> HandleAsync(
-        string tenantId, HttpRequest request, ClaimsPrincipal user, TenantAccessChecker checker, TenantDataSources tenants,
+        string tenantId, HttpRequest request, ClaimsPrincipal user, TenantAccessChecker checker, TenantDbContextFactory tenants,
         ObjectStorage storage, OutboxSignal outboxSignal, IOptions<UploadOptions> options, TimeProvider time,
         ILogger<UploadLog> logger, CancellationToken cancellationToken)
     {
