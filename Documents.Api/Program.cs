@@ -1,8 +1,8 @@
 using Documents.Api.Features.Documents;
 using Documents.Api.Features.Files;
-using Documents.Api.Uploads;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
+using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.Storage;
 
 var builder = WebApplication.CreateBuilder(args);

@@ -13,6 +13,9 @@ public sealed record RetryPolicy(TimeSpan Initial, TimeSpan Max, double Factor =
     /// <summary>The relay while Kafka is unreachable: forever, at most 5 s apart so recovery is quick.</summary>
     public static readonly RetryPolicy Relay = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5), 2, Jitter: 0.2);
 
+    /// <summary>A service's start-up migrations while its database server is unreachable: forever, at most 5 s apart.</summary>
+    public static readonly RetryPolicy Startup = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), 2);
+
     /// <summary>True when <paramref name="failedAttempts"/> failures leave room for another try.</summary>
     public bool ShouldRetry(int failedAttempts) => MaxAttempts is not { } max || failedAttempts < max;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json.Serialization;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace SaasPlatform.TenancyClient;
@@ -9,6 +10,7 @@ namespace SaasPlatform.TenancyClient;
 /// </summary>
 public sealed record TenantMembership(Guid TenantId, string TenantName, string DatabaseName, string Role)
 {
+    [JsonIgnore]
     public TenantRole TenantRole => TenantRoles.Parse(Role);
 }
 

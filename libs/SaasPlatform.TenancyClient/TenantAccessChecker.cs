@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
+using SaasPlatform.ServiceDefaults;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace SaasPlatform.TenancyClient;
@@ -72,7 +73,7 @@ public sealed class TenantAccessChecker(IHttpClientFactory httpClientFactory, IO
         using var http = httpClientFactory.CreateClient(nameof(TenantAccessChecker));
         try
         {
-            using var response = await http.GetAsync(new Uri(options.Value.TenancyBaseAddress, $"/internal/tenants/{tenantId}/members/{userId}"), timeout.Token);
+            using var response = await http.GetAsync(new Uri(options.Value.TenancyBaseAddress, PlatformServices.Routes.Membership(tenantId, userId)), timeout.Token);
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
                 return null;

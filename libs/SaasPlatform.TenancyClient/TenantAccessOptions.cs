@@ -1,3 +1,5 @@
+using SaasPlatform.ServiceDefaults;
+
 namespace SaasPlatform.TenancyClient;
 
 /// <summary>Settings of the tenant access check (section <c>TenantData:Access</c>).</summary>
@@ -6,7 +8,7 @@ public sealed class TenantAccessOptions
     public const string SectionName = "TenantData:Access";
 
     /// <summary>Tenancy.Api, resolved through service discovery.</summary>
-    public Uri TenancyBaseAddress { get; set; } = new("http://tenancy-api");
+    public Uri TenancyBaseAddress { get; set; } = PlatformServices.Address(PlatformServices.TenancyApi);
 
     /// <summary>
     /// How long an answer (yes or no) is reused. Short enough that a removed member or a deleted tenant loses

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using SaasPlatform.ServiceDefaults;
 using SaasPlatform.TenancyClient;
 
 namespace SaasPlatform.TenantConnections;
@@ -23,7 +24,7 @@ public sealed class TenantDatabaseCatalog(
     public async Task<List<string>> ListAsync(CancellationToken cancellationToken)
     {
         using var http = httpClientFactory.CreateClient(nameof(TenantDatabaseCatalog));
-        var recorded = await http.GetFromJsonAsync<List<string>>(new Uri(options.Value.TenancyBaseAddress, "/internal/tenant-databases"), cancellationToken)
+        var recorded = await http.GetFromJsonAsync<List<string>>(new Uri(options.Value.TenancyBaseAddress, PlatformServices.Routes.TenantDatabases), cancellationToken)
                        ?? [];
         var names = recorded.Where(TenantDatabaseName.IsValid).ToArray();
         if (names.Length == 0)

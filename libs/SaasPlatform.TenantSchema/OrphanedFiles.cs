@@ -5,7 +5,7 @@ namespace SaasPlatform.Storage;
 
 /// <summary>
 /// The tenant-database side of orphan collection (decision D10), through <see cref="TenantDbContext"/> so the schema
-/// it touches is checked by the compiler. The collector (Events.Worker) adds the object deletes around these.
+/// it touches is checked by the compiler (the one row lock aside, which LINQ cannot express). The collector (Events.Worker) adds the object deletes around these.
 /// </summary>
 public static class OrphanedFiles
 {
@@ -45,18 +45,22 @@ public static class OrphanedFiles
 
     /// <summary>
     /// Deletes the row of <paramref name="fileId"/> if it is still an orphan marked at or before <paramref name="cutoff"/>
-    /// (re-checked by the DELETE itself) and returns what it held; null when it is not due. Call inside a transaction
+    /// (re-checked under the row lock) and returns what it held; null when it is not due. Call inside a transaction
     /// and delete the object before committing: until then the row stays locked, so no upload can reuse the file.
     /// </summary>
     public static async Task<CollectedFile?> DeleteIfDueAsync(TenantDbContext db, Guid fileId, DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
-        // DELETE ... RETURNING has no LINQ form; the table and columns are those the model above maps.
-        var rows = await db.Database.SqlQuery<CollectedFile>($"""
-            DELETE FROM files f
-            WHERE f.id = {fileId} AND f.orphaned_at <= {cutoff}
-              AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.file_id = f.id)
-            RETURNING f.s3_path AS "S3Path", f.file_size AS "FileSize"
-            """).ToListAsync(cancellationToken);
-        return rows.SingleOrDefault();
+        // The row lock first (LINQ has no FOR UPDATE); the conditions are checked on the locked row, so an upload
+        // that reuses the file meanwhile (it clears orphaned_at under the same lock) wins, and none can start now.
+        var file = await db.Files.FromSql($"SELECT * FROM files WHERE id = {fileId} FOR UPDATE")
+            .Where(f => f.OrphanedAt != null && f.OrphanedAt <= cutoff && !f.Documents.Any())
+            .Select(f => new CollectedFile { S3Path = f.S3Path, FileSize = f.FileSize })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (file is not null)
+        {
+            await db.Files.Where(f => f.Id == fileId).ExecuteDeleteAsync(cancellationToken);
+        }
+
+        return file;
     }
 }

@@ -28,6 +28,12 @@ public class TenantDbContext : DbContext
 
     public DbSet<Document> Documents => Set<Document>();
 
+    /// <summary>
+    /// PostgreSQL's <c>jsonb || jsonb</c>: <paramref name="target"/> with the keys of <paramref name="patch"/> set. For
+    /// queries and <c>ExecuteUpdate</c> only (a merge in one statement, without reading the row first).
+    /// </summary>
+    public static string JsonbConcat(string target, string patch) => throw new InvalidOperationException("Translated to SQL only");
+
     /// <summary>Keeps the tenant's data source alive (not evicted) for as long as this context lives.</summary>
     internal void HoldLease(IDisposable lease) => _lease = lease;
 
@@ -69,6 +75,10 @@ public class TenantDbContext : DbContext
 
         // Events about tenant data (document.uploaded, ...) commit with the change in the tenant's own database.
         modelBuilder.AddOutbox();
+
+        var jsonbConcat = modelBuilder.HasDbFunction(typeof(TenantDbContext).GetMethod(nameof(JsonbConcat))!).HasName("jsonb_concat").HasStoreType("jsonb");
+        jsonbConcat.HasParameter("target").HasStoreType("jsonb");
+        jsonbConcat.HasParameter("patch").HasStoreType("jsonb");
         SnakeCaseNames.Apply(modelBuilder);
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Audit;
+using SaasPlatform.Messaging.Events;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
@@ -55,7 +56,7 @@ public static class DeleteDocument
             """, cancellationToken) == 1;
 
         db.EnqueueEvent(Topics.DocumentDeleted, access.TenantId, userId,
-            new { document_id = document.Id, file_id = document.FileId, orphaned, database_name = access.DatabaseName }, time);
+            new DocumentDeleted(document.Id, document.FileId, orphaned, access.DatabaseName), time);
         db.EnqueueAudit(access.TenantId, userId, AuditActions.DocumentDeleted, "document", document.Id.ToString(),
             new { filename = document.Filename, file_id = document.FileId, file_orphaned = orphaned }, time);
         await db.SaveChangesAsync(cancellationToken);

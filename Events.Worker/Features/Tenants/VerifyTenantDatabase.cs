@@ -2,6 +2,7 @@ using Events.Worker.Consuming;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using SaasPlatform.Messaging;
+using SaasPlatform.Messaging.Events;
 using SaasPlatform.Messaging.Handling;
 using SaasPlatform.TenantConnections;
 using SaasPlatform.TenantSchema;
@@ -21,7 +22,7 @@ internal sealed class VerifyTenantDatabase(TenantDbContextFactory tenantDatabase
 
     public async Task HandleAsync(PlatformEvent platformEvent, CancellationToken cancellationToken)
     {
-        var databaseName = platformEvent.DataAs<TenantEventData>()?.DatabaseName;
+        var databaseName = platformEvent.DataAs<TenantCreated>()?.DatabaseName;
         if (!TenantDatabaseName.IsValid(databaseName))
         {
             throw new PoisonEventException($"tenant.created without a valid database_name ('{databaseName}')");

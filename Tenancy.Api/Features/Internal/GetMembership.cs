@@ -11,15 +11,13 @@ namespace Tenancy.Api.Features.Internal;
 /// </summary>
 public static class GetMembership
 {
-    public sealed record MembershipAnswer(Guid TenantId, string TenantName, string DatabaseName, string Role);
-
-    public static async Task<Results<Ok<MembershipAnswer>, NotFound>> HandleAsync(
+    public static async Task<Results<Ok<TenantMembership>, NotFound>> HandleAsync(
         Guid tenantId, Guid userId, TenancyDbContext db, TenantCache cache, CancellationToken cancellationToken)
     {
         // From memory until the tenant or its memberships change (TenantCache).
         var found = await GetTenant.LoadAsync(db, cache, tenantId, cancellationToken);
         return found?.Of(userId) is { } membership
-            ? TypedResults.Ok(new MembershipAnswer(found.Tenant.Id, found.Tenant.Name, found.Tenant.DatabaseName, membership.Role.ToWire()))
+            ? TypedResults.Ok(new TenantMembership(found.Tenant.Id, found.Tenant.Name, found.Tenant.DatabaseName, membership.Role.ToWire()))
             : TypedResults.NotFound();
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.ServiceDefaults.Http;
@@ -10,13 +9,6 @@ namespace Tenancy.Api.Features.Internal;
 /// <summary>The active tenants of a user, newest membership first; Identity.Api's login lists them.</summary>
 public static class ListUserTenants
 {
-    public sealed record UserTenant(
-        Guid Id,
-        string Name,
-        string DatabaseName,
-        string Role,
-        [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset JoinedAt);
-
     public static async Task<Ok<List<UserTenant>>> HandleAsync(Guid userId, TenancyDbContext db, CancellationToken cancellationToken)
     {
         var rows = await db.Memberships.AsNoTracking()

@@ -20,10 +20,10 @@ public sealed class JwtSettings
     public TimeSpan SessionAbsoluteLifetime { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Where validating services read the issuer's public keys; resolved through service discovery.</summary>
-    public Uri JwksUri { get; set; } = new("http://identity-api/.well-known/jwks.json");
+    public Uri JwksUri { get; set; } = new(PlatformServices.Address(PlatformServices.IdentityApi), PlatformServices.Routes.Jwks);
 
     /// <summary>Where validating services follow revocations (logouts, revoked sessions, deactivated users).</summary>
-    public Uri RevocationFeedUri { get; set; } = new("http://identity-api/internal/revocations");
+    public Uri RevocationFeedUri { get; set; } = new(PlatformServices.Address(PlatformServices.IdentityApi), PlatformServices.Routes.Revocations);
 
     /// <summary>How often the revocation feed is polled; the bound on how late a revocation is honoured.</summary>
     public TimeSpan RevocationPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
