@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPlatformAuthentication();
 builder.AddTenantData();
+builder.AddTenancyChangeFollower();
 builder.AddObjectStorage();
 builder.AddOutboxPublishing();
 

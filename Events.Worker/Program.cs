@@ -12,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPlatformAuthentication();
 builder.AddTenantData();
+builder.AddTenancyChangeFollower();
 
 builder.AddNpgsqlDbContext<EventsDbContext>("eventsdb");
 // Migrations first: hosted services start in registration order, all before the HTTP server.
