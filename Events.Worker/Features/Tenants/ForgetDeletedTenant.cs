@@ -1,7 +1,8 @@
 using Events.Worker.Consuming;
 using SaasPlatform.Messaging;
+using SaasPlatform.Messaging.Events;
 using SaasPlatform.Messaging.Handling;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenantConnections;
 
 namespace Events.Worker.Features.Tenants;
 
@@ -20,10 +21,10 @@ internal sealed class ForgetDeletedTenant(TenantDataSources tenantDatabases, Han
 
     public Task HandleAsync(PlatformEvent platformEvent, CancellationToken cancellationToken)
     {
-        var data = platformEvent.DataAs<TenantEventData>();
+        var data = platformEvent.DataAs<TenantDeleted>();
         if (TenantDatabaseName.IsValid(data?.DatabaseName))
         {
-            tenantDatabases.Evict(data!.DatabaseName!);
+            tenantDatabases.Evict(data!.DatabaseName);
         }
 
         report.Detail = $"forgotten: pool of {data?.DatabaseName ?? "(no database_name)"} closed; access caches expire within their TTL";

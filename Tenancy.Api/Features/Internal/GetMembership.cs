@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenancyClient;
 using Tenancy.Api.Data;
 
 namespace Tenancy.Api.Features.Internal;
@@ -11,9 +11,7 @@ namespace Tenancy.Api.Features.Internal;
 /// </summary>
 public static class GetMembership
 {
-    public sealed record MembershipAnswer(Guid TenantId, string TenantName, string DatabaseName, string Role);
-
-    public static async Task<Results<Ok<MembershipAnswer>, NotFound>> HandleAsync(
+    public static async Task<Results<Ok<TenantMembership>, NotFound>> HandleAsync(
         Guid tenantId, Guid userId, TenancyDbContext db, CancellationToken cancellationToken)
     {
         // From the database, not this replica's cache: the asker keeps the answer until /internal/changes says it
@@ -24,6 +22,6 @@ public static class GetMembership
             .SingleOrDefaultAsync(cancellationToken);
         return answer is null
             ? TypedResults.NotFound()
-            : TypedResults.Ok(new MembershipAnswer(tenantId, answer.Name, answer.DatabaseName, answer.Role.ToWire()));
+            : TypedResults.Ok(new TenantMembership(tenantId, answer.Name, answer.DatabaseName, answer.Role.ToWire()));
     }
 }

@@ -6,7 +6,7 @@ namespace Tenancy.Api.Features.Internal;
 
 /// <summary>
 /// The database of every tenant this platform has recorded (active, deactivated or provisioning), in name order: the
-/// list background jobs start from (SaasPlatform.TenantData's TenantDatabaseCatalog), so they visit this platform's
+/// list background jobs start from (SaasPlatform.TenantConnections' TenantDatabaseCatalog), so they visit this platform's
 /// tenants only, not every database on a shared server that happens to be named like one.
 /// </summary>
 public static class ListTenantDatabases

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using SaasPlatform.Messaging.Changes;
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenancyClient;
 
 namespace Tenancy.Api.Features.Internal;
 
