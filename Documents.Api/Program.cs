@@ -10,6 +10,7 @@ builder.AddServiceDefaults();
 builder.AddPlatformAuthentication();
 builder.AddTenancyClient();
 builder.AddTenantDbContexts();
+builder.AddTenancyChangeFollower();
 builder.AddObjectStorage();
 builder.AddTenantOutboxRelay();
 

@@ -14,6 +14,7 @@ builder.AddServiceDefaults();
 builder.AddPlatformAuthentication();
 builder.AddTenancyClient();
 builder.AddTenantDbContexts();
+builder.AddTenancyChangeFollower();
 
 builder.AddNpgsqlDbContext<EventsDbContext>("eventsdb");
 // Migrations first: hosted services start in registration order, all before the HTTP server.
