@@ -34,6 +34,7 @@ public static class PlatformServices
 
         // Tenancy.Api
         public const string TenantDatabases = Internal + "/tenant-databases";
+        public const string TenancyChanges = Internal + "/changes";
 
         public static string Membership(Guid tenantId, Guid userId) => $"{Internal}/tenants/{tenantId}/members/{userId}";
 
