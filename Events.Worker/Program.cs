@@ -7,6 +7,7 @@ using SaasPlatform.Messaging.Handling;
 using SaasPlatform.Messaging.Kafka;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
+using SaasPlatform.TenantData.Access;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -41,7 +42,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapDefaultEndpoints();
 
-app.MapGroup("/api/tenants").MapGetTenantAudit();
+app.MapGroup("/api/tenants/{tenantId}").RequireTenantMember().MapGetTenantAudit();
 // Operators only: the internal key, and the gateway never routes /internal (docs/decisions/security-log.md).
 app.MapGroup("/internal").RequireInternalCaller().MapGetSecurityLog().ExcludeFromDescription();
 

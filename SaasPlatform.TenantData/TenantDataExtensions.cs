@@ -17,7 +17,7 @@ public static class TenantDataExtensions
     /// Registers what a service needs to serve tenant data: the bounded registry of tenant connection pools
     /// (<see cref="TenantDataSources"/>, on the server named by <c>ConnectionStrings:postgres</c>), the list of tenant
     /// databases of this platform on that server (<see cref="TenantDatabaseCatalog"/>) and the cached tenant access check
-    /// (<see cref="TenantAccessChecker"/>, asking Tenancy.Api).
+    /// (<see cref="TenantAccessChecker"/>, asking Tenancy.Api) behind the tenant groups' <see cref="TenantScope"/>.
     /// </summary>
     public static IHostApplicationBuilder AddTenantData(this IHostApplicationBuilder builder)
     {
@@ -51,6 +51,7 @@ public static class TenantDataExtensions
         // One checker per process: its cache must be shared by every request.
         services.AddHttpClient(nameof(TenantAccessChecker)).AddInternalApiKey();
         services.AddSingleton<TenantAccessChecker>();
+        services.AddScoped<TenantScope>();
         return builder;
     }
 

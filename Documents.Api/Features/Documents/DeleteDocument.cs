@@ -1,13 +1,10 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
 
 namespace Documents.Api.Features.Documents;
 
@@ -21,17 +18,10 @@ public static class DeleteDocument
     public sealed record DeletedDocument(Guid DeletedDocumentId, bool FileOrphaned);
 
     public static async Task<Results<Ok<SuccessEnvelope<DeletedDocument>>, ApiError>> HandleAsync(
-        string tenantId, Guid documentId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDataSources tenants,
-        OutboxSignal outboxSignal, TimeProvider time, CancellationToken cancellationToken)
+        Guid documentId, TenantScope tenant, OutboxSignal outboxSignal, TimeProvider time, CancellationToken cancellationToken)
     {
-        var userId = user.UserId();
-        var access = await checker.RequireAsync(tenantId, userId, TenantRole.User, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
-
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var userId = tenant.UserId;
+        var db = await tenant.OpenDbAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == documentId, cancellationToken);
         if (document is null)
@@ -39,7 +29,7 @@ public static class DeleteDocument
             return DocumentErrors.NotFound();
         }
 
-        if (access.Role != TenantRole.Admin && document.UserId != userId)
+        if (tenant.Role != TenantRole.Admin && document.UserId != userId)
         {
             return ApiError.Forbidden("You can only delete your own documents");
         }
@@ -54,13 +44,13 @@ public static class DeleteDocument
             WHERE id = {document.FileId} AND NOT EXISTS (SELECT 1 FROM documents WHERE file_id = {document.FileId})
             """, cancellationToken) == 1;
 
-        db.EnqueueEvent(Topics.DocumentDeleted, access.TenantId, userId,
-            new { document_id = document.Id, file_id = document.FileId, orphaned, database_name = access.DatabaseName }, time);
-        db.EnqueueAudit(access.TenantId, userId, AuditActions.DocumentDeleted, "document", document.Id.ToString(),
+        db.EnqueueEvent(Topics.DocumentDeleted, tenant.TenantId, userId,
+            new { document_id = document.Id, file_id = document.FileId, orphaned, database_name = tenant.DatabaseName }, time);
+        db.EnqueueAudit(tenant.TenantId, userId, AuditActions.DocumentDeleted, "document", document.Id.ToString(),
             new { filename = document.Filename, file_id = document.FileId, file_orphaned = orphaned }, time);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        outboxSignal.Notify(access.DatabaseName);
+        outboxSignal.Notify(tenant.DatabaseName);
 
         return ApiResults.Ok("Document deleted successfully", new DeletedDocument(document.Id, orphaned));
     }

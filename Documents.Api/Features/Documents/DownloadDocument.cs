@@ -1,13 +1,10 @@
-using System.Security.Claims;
 using Documents.Api.Uploads;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
 using SaasPlatform.TenantData.Storage;
 
 namespace Documents.Api.Features.Documents;
@@ -24,18 +21,11 @@ public static partial class DownloadDocument
     private const int ChunkSize = 64 * 1024;
 
     public static async Task<Results<DownloadResult, ApiError>> HandleAsync(
-        string tenantId, Guid documentId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDataSources tenants,
-        ObjectStorage storage, OutboxSignal outboxSignal, TimeProvider time, ILogger<DownloadResult> logger,
-        CancellationToken cancellationToken)
+        Guid documentId, TenantScope tenant, ObjectStorage storage, OutboxSignal outboxSignal, TimeProvider time,
+        ILogger<DownloadResult> logger, CancellationToken cancellationToken)
     {
-        var userId = user.UserId();
-        var access = await checker.RequireAsync(tenantId, userId, TenantRole.Viewer, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
-
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var userId = tenant.UserId;
+        var db = await tenant.OpenDbAsync(cancellationToken);
         var row = await db.Documents.AsNoTracking().Where(d => d.Id == documentId)
             .Select(d => new { d.Filename, d.MimeType, d.File!.S3Path, d.File.FileSize })
             .FirstOrDefaultAsync(cancellationToken);
@@ -53,7 +43,7 @@ public static partial class DownloadDocument
         try
         {
             // Recorded before the first byte leaves: no download goes unrecorded (one the client abandons is still an access).
-            db.EnqueueAudit(access.TenantId, userId, AuditActions.DocumentDownloaded, "document", documentId.ToString(),
+            db.EnqueueAudit(tenant.TenantId, userId, AuditActions.DocumentDownloaded, "document", documentId.ToString(),
                 new { filename = row.Filename, file_size = row.FileSize }, time);
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -63,9 +53,9 @@ public static partial class DownloadDocument
             throw;
         }
 
-        outboxSignal.Notify(access.DatabaseName);
+        outboxSignal.Notify(tenant.DatabaseName);
         var (filename, mimeType, fileSize) = (row.Filename, row.MimeType, row.FileSize);
-        LogDownload(logger, userId, access.TenantId, documentId, filename);
+        LogDownload(logger, userId, tenant.TenantId, documentId, filename);
         return new DownloadResult(stored, filename, mimeType, fileSize);
     }
 

@@ -1,11 +1,8 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
 
 namespace Documents.Api.Features.Documents;
 
@@ -18,22 +15,16 @@ public static class ListDocuments
     public sealed record DocumentPage(List<DocumentResponse> Documents, PaginationInfo Pagination);
 
     public static async Task<Results<Ok<SuccessEnvelope<DocumentPage>>, ApiError>> HandleAsync(
-        string tenantId, string? page, [FromQuery(Name = "per_page")] string? perPage, string? filename, ClaimsPrincipal user,
-        TenantAccessChecker checker, TenantDataSources tenants, CancellationToken cancellationToken)
+        string? page, [FromQuery(Name = "per_page")] string? perPage, string? filename, TenantScope tenant,
+        CancellationToken cancellationToken)
     {
-        var access = await checker.RequireAsync(tenantId, user.UserId(), TenantRole.Viewer, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
-
         var (paging, pagingError) = Paging.Parse(page, perPage);
         if (pagingError is not null)
         {
             return pagingError;
         }
 
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var db = await tenant.OpenDbAsync(cancellationToken);
         var query = db.Documents.AsNoTracking();
         if (!string.IsNullOrEmpty(filename))
         {

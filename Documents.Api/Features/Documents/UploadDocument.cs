@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Documents.Api.Uploads;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,10 +5,8 @@ using Microsoft.Extensions.Options;
 using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
 using SaasPlatform.TenantData.Schema;
 using SaasPlatform.TenantData.Storage;
 
@@ -25,17 +22,11 @@ namespace Documents.Api.Features.Documents;
 public static partial class UploadDocument
 {
     public static async Task<Results<Created<SuccessEnvelope<DocumentWithFile>>, ApiError>> HandleAsync(
-        string tenantId, HttpRequest request, ClaimsPrincipal user, TenantAccessChecker checker, TenantDataSources tenants,
-        ObjectStorage storage, OutboxSignal outboxSignal, IOptions<UploadOptions> options, TimeProvider time,
-        ILogger<UploadLog> logger, CancellationToken cancellationToken)
+        HttpRequest request, TenantScope tenant, ObjectStorage storage, OutboxSignal outboxSignal,
+        IOptions<UploadOptions> options, TimeProvider time, ILogger<UploadLog> logger, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var userId = user.UserId();
-        var access = await checker.RequireAsync(tenantId, userId, TenantRole.User, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
+        var userId = tenant.UserId;
 
         var maxFileSize = options.Value.MaxFileSizeBytes;
         var maxBody = maxFileSize + UploadOptions.MultipartOverheadBytes;
@@ -102,11 +93,11 @@ public static partial class UploadDocument
             CreatedBy = userId,
             Md5Hash = content.Md5,
             Sha256Hash = content.Sha256,
-            S3Path = StorageKeys.File(access.DatabaseName, content.Sha256),
+            S3Path = StorageKeys.File(tenant.DatabaseName, content.Sha256),
             FileSize = content.Length,
         };
 
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var db = await tenant.OpenDbAsync(cancellationToken);
         var wroteObject = false;
         try
         {
@@ -128,7 +119,7 @@ public static partial class UploadDocument
                 CreatedAt = now,
             };
             db.Documents.Add(document);
-            db.EnqueueEvent(Topics.DocumentUploaded, access.TenantId, userId, new
+            db.EnqueueEvent(Topics.DocumentUploaded, tenant.TenantId, userId, new
             {
                 document_id = document.Id,
                 filename = document.Filename,
@@ -139,16 +130,16 @@ public static partial class UploadDocument
                 sha256 = content.Sha256,
                 md5_hash = file.Md5Hash,
                 was_deduplicated = !file.Inserted,
-                database_name = access.DatabaseName, // lets the worker reach the tenant database without a lookup
+                database_name = tenant.DatabaseName, // lets the worker reach the tenant database without a lookup
             }, time);
-            db.EnqueueAudit(access.TenantId, userId, AuditActions.DocumentUploaded, "document", document.Id.ToString(),
+            db.EnqueueAudit(tenant.TenantId, userId, AuditActions.DocumentUploaded, "document", document.Id.ToString(),
                 new { filename = document.Filename, file_id = file.Id, file_size = file.FileSize, was_deduplicated = !file.Inserted },
                 time);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            outboxSignal.Notify(access.DatabaseName);
+            outboxSignal.Notify(tenant.DatabaseName);
 
-            LogUploaded(logger, access.TenantId, document.Id, file.Id, file.FileSize, !file.Inserted);
+            LogUploaded(logger, tenant.TenantId, document.Id, file.Id, file.FileSize, !file.Inserted);
             UploadMetrics.Uploaded(file.FileSize, !file.Inserted, time, started);
             var storedFile = new StoredFile
             {
@@ -159,7 +150,7 @@ public static partial class UploadDocument
                 FileSize = file.FileSize,
                 CreatedAt = file.CreatedAt,
             };
-            return ApiResults.Created($"/api/tenants/{access.TenantId}/documents/{document.Id}",
+            return ApiResults.Created($"/api/tenants/{tenant.TenantId}/documents/{document.Id}",
                 "Document uploaded successfully", DocumentWithFile.From(document, storedFile));
         }
         catch when (wroteObject)

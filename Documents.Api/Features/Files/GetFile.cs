@@ -1,10 +1,7 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
 
 namespace Documents.Api.Features.Files;
 
@@ -12,16 +9,9 @@ namespace Documents.Api.Features.Files;
 public static class GetFile
 {
     public static async Task<Results<Ok<SuccessEnvelope<FileDetail>>, ApiError>> HandleAsync(
-        string tenantId, Guid fileId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDataSources tenants,
-        CancellationToken cancellationToken)
+        Guid fileId, TenantScope tenant, CancellationToken cancellationToken)
     {
-        var access = await checker.RequireAsync(tenantId, user.UserId(), TenantRole.Viewer, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
-
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var db = await tenant.OpenDbAsync(cancellationToken);
         var file = await db.Files.AsNoTracking().FirstOrDefaultAsync(f => f.Id == fileId, cancellationToken);
         if (file is null)
         {

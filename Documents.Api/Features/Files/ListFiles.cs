@@ -1,11 +1,8 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
 
 namespace Documents.Api.Features.Files;
 
@@ -23,16 +20,9 @@ public static class ListFiles
     public sealed record StorageStats(long TotalFiles, long TotalStorageBytes, double TotalStorageMb);
 
     public static async Task<Results<Ok<SuccessEnvelope<FilePage>>, ApiError>> HandleAsync(
-        string tenantId, string? page, [FromQuery(Name = "per_page")] string? perPage,
-        [FromQuery(Name = "include_stats")] string? includeStats, ClaimsPrincipal user, TenantAccessChecker checker,
-        TenantDataSources tenants, CancellationToken cancellationToken)
+        string? page, [FromQuery(Name = "per_page")] string? perPage,
+        [FromQuery(Name = "include_stats")] string? includeStats, TenantScope tenant, CancellationToken cancellationToken)
     {
-        var access = await checker.RequireAsync(tenantId, user.UserId(), TenantRole.Viewer, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
-
         var (paging, pagingError) = Paging.Parse(page, perPage);
         if (pagingError is not null)
         {
@@ -40,7 +30,7 @@ public static class ListFiles
         }
 
         var withStats = string.Equals(includeStats, "true", StringComparison.OrdinalIgnoreCase);
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var db = await tenant.OpenDbAsync(cancellationToken);
         var total = await db.Files.LongCountAsync(cancellationToken);
         var ordered = db.Files.AsNoTracking().OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id)
             .Skip(paging.Skip).Take(paging.PerPage);
