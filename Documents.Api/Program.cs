@@ -1,21 +1,6 @@
-using Documents.Api.Features.Documents;
-using Documents.Api.Features.Files;
-using Documents.Api.Outbox;
-using Documents.Api.Uploads;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.TenantData.Storage;
-
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddPlatformAuthentication();
-builder.AddTenantData();
-builder.AddObjectStorage();
-builder.AddOutboxPublishing();
-
-builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection(UploadOptions.SectionName));
-builder.Services.Configure<TenantOutboxOptions>(builder.Configuration.GetSection(TenantOutboxOptions.SectionName));
-builder.Services.AddHostedService<TenantOutboxRelay>();
+builder.AddDocumentsServices();
 
 var app = builder.Build();
 app.UseApiEnvelope();
@@ -23,6 +8,5 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
-app.MapDocumentEndpoints();
-app.MapFileEndpoints();
+app.MapDocumentsEndpoints();
 app.Run();

@@ -1,37 +1,15 @@
 using Gateway;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddEdgeProtection();
-builder.AddUploadLimits();
-
-builder.Services.AddFailFastForwarding();
-builder.Services.AddReverseProxy()
-    .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-    .AddServiceDiscoveryDestinationResolver();
-builder.Services.TryAddSingleton(TimeProvider.System);
-builder.Services.AddHttpClient(nameof(ServiceHealth));
-builder.Services.AddSingleton(services => new ServiceHealth(
-    services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ServiceHealth)),
-    services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ServiceHealth>>()));
-builder.Services.AddHostedService(services => services.GetRequiredService<ServiceHealth>());
+builder.AddGatewayServices();
 
 var app = builder.Build();
-
 app.UseApiEnvelope();
 app.UseEdgeProtection();
 app.UseUploadLimits();
 // After routing (in UseApiEnvelope): applies each proxied route's Timeout; the 504 it answers is gateway_timeout.
 app.UseRequestTimeouts();
 app.MapDefaultEndpoints();
-app.MapApiInfo();
-app.MapApiDocs();
-app.MapReverseProxy(proxy =>
-{
-    UploadLimits.MapOversizedBodyTo413(proxy);
-    // A destination whose requests fail at the transport is taken out for a while, like one the active check finds down.
-    proxy.UsePassiveHealthChecks();
-});
-
+app.MapGatewayEndpoints();
 app.Run();

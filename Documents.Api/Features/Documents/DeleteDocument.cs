@@ -8,15 +8,15 @@ using SaasPlatform.TenantData.Access;
 
 namespace Documents.Api.Features.Documents;
 
-/// <summary>
-/// <c>DELETE /api/tenants/{tid}/documents/{did}</c>: users delete their own documents, admins any (D4). When the
-/// file loses its last document it is marked orphaned in the same transaction (D10); the collector in
-/// Events.Worker removes it and its object after the grace period unless a document comes back first.
-/// </summary>
 public static class DeleteDocument
 {
     public sealed record DeletedDocument(Guid DeletedDocumentId, bool FileOrphaned);
 
+    /// <remarks>
+    /// <c>DELETE /api/tenants/{tid}/documents/{did}</c>: users delete their own documents, admins any (D4). When the
+    /// file loses its last document it is marked orphaned in the same transaction (D10); the collector in
+    /// Events.Worker removes it and its object after the grace period unless a document comes back first.
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope<DeletedDocument>>, ApiError>> HandleAsync(
         Guid documentId, TenantScope tenant, OutboxSignal outboxSignal, TimeProvider time, CancellationToken cancellationToken)
     {

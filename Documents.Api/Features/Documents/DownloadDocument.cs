@@ -9,17 +9,17 @@ using SaasPlatform.TenantData.Storage;
 
 namespace Documents.Api.Features.Documents;
 
-/// <summary>
-/// <c>GET /api/tenants/{tid}/documents/{did}/download</c>: the bytes, streamed from storage in 64 KiB chunks with the
-/// document's type and a Content-Disposition safe for any filename. Any member may download (unlike the original,
-/// it does not matter whether the uploader is still a member). Every download is a <c>document.downloaded</c> audit
-/// event, committed to the tenant's outbox before the first byte leaves; the tenant connection goes back to its pool
-/// when the handler returns, before the (possibly long) transfer.
-/// </summary>
 public static partial class DownloadDocument
 {
     private const int ChunkSize = 64 * 1024;
 
+    /// <remarks>
+    /// <c>GET /api/tenants/{tid}/documents/{did}/download</c>: the bytes, streamed from storage in 64 KiB chunks with the
+    /// document's type and a Content-Disposition safe for any filename. Any member may download (unlike the original,
+    /// it does not matter whether the uploader is still a member). Every download is a <c>document.downloaded</c> audit
+    /// event, committed to the tenant's outbox before the first byte leaves; the tenant connection goes back to its pool
+    /// when the handler returns, before the (possibly long) transfer.
+    /// </remarks>
     public static async Task<Results<DownloadResult, ApiError>> HandleAsync(
         Guid documentId, TenantScope tenant, ObjectStorage storage, OutboxSignal outboxSignal, TimeProvider time,
         ILogger<DownloadResult> logger, CancellationToken cancellationToken)

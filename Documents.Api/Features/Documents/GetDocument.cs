@@ -5,9 +5,9 @@ using SaasPlatform.TenantData.Access;
 
 namespace Documents.Api.Features.Documents;
 
-/// <summary><c>GET /api/tenants/{tid}/documents/{did}</c>: the document with its file.</summary>
 public static class GetDocument
 {
+    /// <remarks><c>GET /api/tenants/{tid}/documents/{did}</c>: the document with its file.</remarks>
     public static async Task<Results<Ok<SuccessEnvelope<DocumentWithFile>>, ApiError>> HandleAsync(
         Guid documentId, TenantScope tenant, CancellationToken cancellationToken)
     {

@@ -10,14 +10,14 @@ using SaasPlatform.TenantData.Storage;
 
 namespace Documents.Api.Features.Documents;
 
-/// <summary>
-/// <c>GET /api/tenants/{tid}/documents/{did}/download-url?expires_in=</c>: a presigned GET signed for the public
-/// storage endpoint (never a rewritten host), carrying the safe Content-Disposition and the document's type.
-/// <c>expires_in</c> (60..86400, default 3600) is checked before the tenant, as in the original: it is validated while
-/// binding (<see cref="ExpiresIn"/>), which comes before the tenant access filter.
-/// </summary>
 public static partial class GetDownloadUrl
 {
+    /// <remarks>
+    /// <c>GET /api/tenants/{tid}/documents/{did}/download-url?expires_in=</c>: a presigned GET signed for the public
+    /// storage endpoint (never a rewritten host), carrying the safe Content-Disposition and the document's type.
+    /// <c>expires_in</c> (60..86400, default 3600) is checked before the tenant, as in the original: it is validated while
+    /// binding (<see cref="ExpiresIn"/>), which comes before the tenant access filter.
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope<DownloadUrlData>>, ApiError>> HandleAsync(
         Guid documentId, ExpiresIn expiresIn, TenantScope tenant, ObjectStorage storage, OutboxSignal outboxSignal,
         TimeProvider time, ILogger<DownloadUrlData> logger, CancellationToken cancellationToken)

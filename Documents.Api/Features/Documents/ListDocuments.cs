@@ -6,14 +6,14 @@ using SaasPlatform.TenantData.Access;
 
 namespace Documents.Api.Features.Documents;
 
-/// <summary>
-/// <c>GET /api/tenants/{tid}/documents</c>: every document of the tenant, newest first, paged (D16), optionally
-/// filtered by a case-insensitive filename substring in which <c>%</c> and <c>_</c> mean themselves.
-/// </summary>
 public static class ListDocuments
 {
     public sealed record DocumentPage(List<DocumentResponse> Documents, PaginationInfo Pagination);
 
+    /// <remarks>
+    /// <c>GET /api/tenants/{tid}/documents</c>: every document of the tenant, newest first, paged (D16), optionally
+    /// filtered by a case-insensitive filename substring in which <c>%</c> and <c>_</c> mean themselves.
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope<DocumentPage>>, ApiError>> HandleAsync(
         string? page, [FromQuery(Name = "per_page")] string? perPage, string? filename, TenantScope tenant,
         CancellationToken cancellationToken)

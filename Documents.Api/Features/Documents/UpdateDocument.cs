@@ -9,12 +9,12 @@ using SaasPlatform.TenantData.Access;
 
 namespace Documents.Api.Features.Documents;
 
-/// <summary>
-/// <c>PUT /api/tenants/{tid}/documents/{did}</c>, JSON <c>{filename?, mime_type?}</c> with the upload's rules.
-/// Users and admins may rename any document (D4); <c>{}</c> changes nothing and answers 200 (D3); the file never changes.
-/// </summary>
 public static class UpdateDocument
 {
+    /// <remarks>
+    /// <c>PUT /api/tenants/{tid}/documents/{did}</c>, JSON <c>{filename?, mime_type?}</c> with the upload's rules.
+    /// Users and admins may rename any document (D4); <c>{}</c> changes nothing and answers 200 (D3); the file never changes.
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope<DocumentResponse>>, ApiError>> HandleAsync(
         Guid documentId, JsonElement body, TenantScope tenant, OutboxSignal outboxSignal, TimeProvider time,
         CancellationToken cancellationToken)

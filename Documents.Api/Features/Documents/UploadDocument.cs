@@ -12,15 +12,15 @@ using SaasPlatform.TenantData.Storage;
 
 namespace Documents.Api.Features.Documents;
 
-/// <summary>
-/// <c>POST /api/tenants/{tid}/documents</c> (multipart: <c>file</c>, optional <c>filename</c>, <c>mime_type</c>).
-/// The body is read once as a stream while SHA-256 and MD5 are computed (small files stay in memory, bigger ones are
-/// spooled to a local temporary file), then the file is claimed by its hash (<see cref="FileClaims"/>): only new
-/// bytes are sent to storage, in one PUT to their content-addressed key, and the document, its event and its audit
-/// line commit together (docs/decisions/upload-spooling.md).
-/// </summary>
 public static partial class UploadDocument
 {
+    /// <remarks>
+    /// <c>POST /api/tenants/{tid}/documents</c> (multipart: <c>file</c>, optional <c>filename</c>, <c>mime_type</c>).
+    /// The body is read once as a stream while SHA-256 and MD5 are computed (small files stay in memory, bigger ones are
+    /// spooled to a local temporary file), then the file is claimed by its hash (<see cref="FileClaims"/>): only new
+    /// bytes are sent to storage, in one PUT to their content-addressed key, and the document, its event and its audit
+    /// line commit together (docs/decisions/upload-spooling.md).
+    /// </remarks>
     public static async Task<Results<Created<SuccessEnvelope<DocumentWithFile>>, ApiError>> HandleAsync(
         HttpRequest request, TenantScope tenant, ObjectStorage storage, OutboxSignal outboxSignal,
         IOptions<UploadOptions> options, TimeProvider time, ILogger<UploadLog> logger, CancellationToken cancellationToken)

@@ -8,14 +8,14 @@ using SaasPlatform.TenantData.Storage;
 
 namespace Documents.Api.Features.Files;
 
-/// <summary>
-/// <c>DELETE /api/files/{tid}/files/{fid}</c> (admin): an orphaned file goes at once, row and object (D10). The row
-/// stays locked until the object is gone, so no upload can reuse it or write the same key meanwhile.
-/// </summary>
 public static class DeleteFile
 {
     public sealed record DeletedFile(Guid FileId, string Md5Hash, long FreedStorageBytes, double FreedStorageMb);
 
+    /// <remarks>
+    /// <c>DELETE /api/files/{tid}/files/{fid}</c> (admin): an orphaned file goes at once, row and object (D10). The row
+    /// stays locked until the object is gone, so no upload can reuse it or write the same key meanwhile.
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope<DeletedFile>>, ApiError>> HandleAsync(
         Guid fileId, TenantScope tenant, ObjectStorage storage, OutboxSignal outboxSignal, TimeProvider time,
         CancellationToken cancellationToken)

@@ -5,9 +5,9 @@ using SaasPlatform.TenantData.Access;
 
 namespace Documents.Api.Features.Files;
 
-/// <summary><c>GET /api/files/{tid}/files/{fid}</c>: every column, the document count and the documents themselves.</summary>
 public static class GetFile
 {
+    /// <remarks><c>GET /api/files/{tid}/files/{fid}</c>: every column, the document count and the documents themselves.</remarks>
     public static async Task<Results<Ok<SuccessEnvelope<FileDetail>>, ApiError>> HandleAsync(
         Guid fileId, TenantScope tenant, CancellationToken cancellationToken)
     {

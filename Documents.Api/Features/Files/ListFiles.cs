@@ -6,10 +6,6 @@ using SaasPlatform.TenantData.Access;
 
 namespace Documents.Api.Features.Files;
 
-/// <summary>
-/// <c>GET /api/files/{tid}/files</c>: the tenant's files, newest first, paged. With <c>include_stats=true</c> every
-/// column plus <c>document_count</c>/<c>is_orphaned</c>, and storage statistics over all files (not just the page).
-/// </summary>
 public static class ListFiles
 {
     public sealed record FilePage(
@@ -19,6 +15,10 @@ public static class ListFiles
 
     public sealed record StorageStats(long TotalFiles, long TotalStorageBytes, double TotalStorageMb);
 
+    /// <remarks>
+    /// <c>GET /api/files/{tid}/files</c>: the tenant's files, newest first, paged. With <c>include_stats=true</c> every
+    /// column plus <c>document_count</c>/<c>is_orphaned</c>, and storage statistics over all files (not just the page).
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope<FilePage>>, ApiError>> HandleAsync(
         string? page, [FromQuery(Name = "per_page")] string? perPage,
         [FromQuery(Name = "include_stats")] string? includeStats, TenantScope tenant, CancellationToken cancellationToken)

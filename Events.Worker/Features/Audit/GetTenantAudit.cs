@@ -9,19 +9,10 @@ using SaasPlatform.TenantData.Access;
 
 namespace Events.Worker.Features.Audit;
 
-/// <summary><c>GET /api/tenants/{tenantId}/audit?page=&amp;per_page=</c>: a tenant's audit log, newest first, admins only (D17).</summary>
 internal static class GetTenantAudit
 {
-    public static RouteGroupBuilder MapGetTenantAudit(this RouteGroupBuilder group)
-    {
-        group.MapGet("/audit", HandleAsync)
-            .RequireTenantRole(TenantRole.Admin)
-            .WithName("GetTenantAudit")
-            .WithSummary("A tenant's audit log, newest first (admin)");
-        return group;
-    }
-
-    private static async Task<Results<Ok<SuccessEnvelope<AuditPage>>, ApiError>> HandleAsync(
+    /// <remarks><c>GET /api/tenants/{tenantId}/audit?page=&amp;per_page=</c>: a tenant's audit log, newest first, admins only (D17).</remarks>
+    public static async Task<Results<Ok<SuccessEnvelope<AuditPage>>, ApiError>> HandleAsync(
         string? page, [FromQuery(Name = "per_page")] string? perPage, TenantScope tenant, EventsDbContext db,
         CancellationToken cancellationToken)
     {

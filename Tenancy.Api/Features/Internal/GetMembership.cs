@@ -5,14 +5,14 @@ using Tenancy.Api.Features.Tenants;
 
 namespace Tenancy.Api.Features.Internal;
 
-/// <summary>
-/// The question every tenant-scoped request of another service asks (through <see cref="TenantAccessChecker"/>):
-/// is this user a member of this active tenant, and with which role? 404 when not.
-/// </summary>
 public static class GetMembership
 {
     public sealed record MembershipAnswer(Guid TenantId, string TenantName, string DatabaseName, string Role);
 
+    /// <remarks>
+    /// The question every tenant-scoped request of another service asks (through <see cref="TenantAccessChecker"/>):
+    /// is this user a member of this active tenant, and with which role? 404 when not.
+    /// </remarks>
     public static async Task<Results<Ok<MembershipAnswer>, NotFound>> HandleAsync(
         Guid tenantId, Guid userId, TenancyDbContext db, TenantCache cache, CancellationToken cancellationToken)
     {

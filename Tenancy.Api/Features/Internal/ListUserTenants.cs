@@ -7,7 +7,6 @@ using System.Text.Json.Serialization;
 
 namespace Tenancy.Api.Features.Internal;
 
-/// <summary>The active tenants of a user, newest membership first; Identity.Api's login lists them.</summary>
 public static class ListUserTenants
 {
     public sealed record UserTenant(
@@ -17,6 +16,7 @@ public static class ListUserTenants
         string Role,
         [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset JoinedAt);
 
+    /// <remarks>The active tenants of a user, newest membership first; Identity.Api's login lists them.</remarks>
     public static async Task<Ok<List<UserTenant>>> HandleAsync(Guid userId, TenancyDbContext db, CancellationToken cancellationToken)
     {
         var rows = await db.Memberships.AsNoTracking()

@@ -1,0 +1,48 @@
+using Events.Worker.Consuming;
+using Events.Worker.Data;
+using Events.Worker.Features.Audit;
+using Events.Worker.Features.Files;
+using Events.Worker.Features.Tenants;
+using SaasPlatform.Messaging.Handling;
+using SaasPlatform.Messaging.Kafka;
+using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.ServiceDefaults.Auth;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class EventsServices
+{
+    public static IHostApplicationBuilder AddEventsServices(this IHostApplicationBuilder builder)
+    {
+        // Adds to the document AddServiceDefaults describes: the OpenAPI generator hooks the AddOpenApi calls of this
+        // assembly to put the handlers' XML comments into it.
+        builder.Services.AddOpenApi();
+        builder.AddPlatformAuthentication();
+        builder.AddTenantData();
+
+        builder.AddNpgsqlDbContext<EventsDbContext>("eventsdb");
+        // Migrations first: hosted services start in registration order, all before the HTTP server.
+        builder.Services.AddSingleton<EventsDbMigrator>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EventsDbMigrator>());
+        builder.Services.AddHealthChecks().AddCheck<EventsDbMigrator>("eventsdb-migrations");
+
+        builder.AddKafkaProducer();
+        builder.AddKafkaTopics();
+        builder.AddOutboxRelay<EventsDbContext>();
+
+        builder.Services.Configure<EventConsumerOptions>(builder.Configuration.GetSection(EventConsumerOptions.SectionName));
+        builder.Services.AddSingleton<ConsumerMetrics>();
+        builder.Services.AddSingleton<DeadLetterPublisher>();
+        builder.Services.AddSingleton<EventDispatcher>();
+        builder.Services.AddScoped<HandlingReport>();
+        builder.Services.AddHostedService<EventConsumer>();
+
+        builder.Services.AddEventHandler<StoreAuditRecord>();
+        builder.Services.AddEventHandler<VerifyTenantDatabase>();
+        builder.Services.AddEventHandler<ForgetDeletedTenant>();
+        builder.AddFileHandling(); // Features/Files: content sniffing, orphan collector
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapEventsEndpoints(this IEndpointRouteBuilder app) => app.MapAuditEndpoints();
+}

@@ -1,0 +1,39 @@
+using SaasPlatform.Messaging.Changes;
+using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.ServiceDefaults.Auth;
+using Tenancy.Api.Data;
+using Tenancy.Api.Features.Internal;
+using Tenancy.Api.Features.Tenants;
+using Tenancy.Api.Provisioning;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class TenancyServices
+{
+    public static IHostApplicationBuilder AddTenancyServices(this IHostApplicationBuilder builder)
+    {
+        // Adds to the document AddServiceDefaults describes: the OpenAPI generator hooks the AddOpenApi calls of this
+        // assembly to put the handlers' XML comments into it.
+        builder.Services.AddOpenApi();
+        builder.AddNpgsqlDbContext<TenancyDbContext>("tenancydb");
+        builder.AddOutboxRelay<TenancyDbContext>();
+        // Tenants and memberships are served from memory until their rows change (docs/decisions/cache-invalidation.md).
+        builder.AddChangeFeed<TenancyDbContext>("tenancydb", TenantCache.Payload);
+        builder.Services.AddSingleton<TenantCache>();
+        builder.AddTenantData();
+        builder.AddPlatformAuthentication();
+
+        builder.AddTenantProvisioning();
+        builder.Services.AddScoped<ProvisioningRecovery>();
+        builder.Services.AddSingleton<StartupGate>();
+        builder.Services.AddSingleton<PendingTenantMigrationsCheck>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<StartupGate>("startup")
+            .AddCheck<PendingTenantMigrationsCheck>("tenant-migrations", failureStatus: Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);
+        builder.Services.AddHostedService<TenancyStartup>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapTenancyEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapInternalEndpoints().MapTenantEndpoints();
+}
