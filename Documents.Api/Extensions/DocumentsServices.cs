@@ -12,9 +12,7 @@ public static class DocumentsServices
 {
     public static IHostApplicationBuilder AddDocumentsServices(this IHostApplicationBuilder builder)
     {
-        // Adds to the document AddServiceDefaults describes: the OpenAPI generator hooks the AddOpenApi calls of this
-        // assembly to put the handlers' XML comments into it.
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(); // here too, for the handlers' comments (docs/decisions/openapi-xml-comments.md)
         builder.AddPlatformAuthentication();
         builder.AddTenantData();
         builder.AddObjectStorage();

@@ -17,9 +17,7 @@ public static class IdentityServices
 {
     public static WebApplicationBuilder AddIdentityServices(this WebApplicationBuilder builder)
     {
-        // Adds to the document AddServiceDefaults describes: the OpenAPI generator hooks the AddOpenApi calls of this
-        // assembly to put the handlers' XML comments into it.
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(); // here too, for the handlers' comments (docs/decisions/openapi-xml-comments.md)
         builder.AddNpgsqlDbContext<IdentityDbContext>("identitydb");
         // Audit events (registration, logins, logouts, refresh-token reuse) commit with their change; the relay publishes
         // them whenever Kafka is reachable, so Identity neither waits for Kafka at start nor fails when it is down.

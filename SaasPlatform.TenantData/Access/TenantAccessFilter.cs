@@ -11,7 +11,7 @@ namespace SaasPlatform.TenantData.Access;
 /// The one door of tenant requests: resolves the caller's membership in the route's <c>{tenantId}</c> once, against the
 /// minimum role of the endpoint's <see cref="TenantRoleRequirement"/>, and fills the request's <see cref="TenantScope"/>.
 /// 404 when the id is malformed, the tenant is missing or inactive, or the caller is not a member (never 403, which
-/// would leak existence); 403 when the role is too low.
+/// would leak existence); 403 when the role is too low (docs/decisions/tenant-access-filter.md).
 /// </summary>
 internal sealed class TenantAccessFilter(TenantAccessChecker checker) : IEndpointFilter
 {

@@ -12,9 +12,7 @@ public static class TenancyServices
 {
     public static IHostApplicationBuilder AddTenancyServices(this IHostApplicationBuilder builder)
     {
-        // Adds to the document AddServiceDefaults describes: the OpenAPI generator hooks the AddOpenApi calls of this
-        // assembly to put the handlers' XML comments into it.
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(); // here too, for the handlers' comments (docs/decisions/openapi-xml-comments.md)
         builder.AddNpgsqlDbContext<TenancyDbContext>("tenancydb");
         builder.AddOutboxRelay<TenancyDbContext>();
         // Tenants and memberships are served from memory until their rows change (docs/decisions/cache-invalidation.md).
