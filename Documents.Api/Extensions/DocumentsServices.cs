@@ -1,10 +1,9 @@
 using Documents.Api.Features.Documents;
 using Documents.Api.Features.Files;
-using Documents.Api.Outbox;
 using Documents.Api.Uploads;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -14,13 +13,12 @@ public static class DocumentsServices
     {
         builder.Services.AddOpenApi(); // here too, for the handlers' comments (docs/decisions/openapi-xml-comments.md)
         builder.AddPlatformAuthentication();
-        builder.AddTenantData();
+        builder.AddTenancyClient();
+        builder.AddTenantDbContexts();
         builder.AddObjectStorage();
-        builder.AddOutboxPublishing();
+        builder.AddTenantOutboxRelay();
 
         builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection(UploadOptions.SectionName));
-        builder.Services.Configure<TenantOutboxOptions>(builder.Configuration.GetSection(TenantOutboxOptions.SectionName));
-        builder.Services.AddHostedService<TenantOutboxRelay>();
         return builder;
     }
 

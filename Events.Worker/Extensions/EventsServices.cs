@@ -16,7 +16,8 @@ public static class EventsServices
     {
         builder.Services.AddOpenApi(); // here too, for the handlers' comments (docs/decisions/openapi-xml-comments.md)
         builder.AddPlatformAuthentication();
-        builder.AddTenantData();
+        builder.AddTenancyClient();
+        builder.AddTenantDbContexts();
 
         builder.AddNpgsqlDbContext<EventsDbContext>("eventsdb");
         // Migrations first: hosted services start in registration order, all before the HTTP server.

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.TenantConnections;
+using SaasPlatform.TenantSchema;
 using Spectre.Console;
-using SaasPlatform.TenantData.Connections;
 using Tenancy.Api.Data;
 using Tenancy.Api.Provisioning;
 
@@ -17,6 +18,7 @@ namespace Tenancy.Api.Commands;
 public sealed class MigrateTenantsCommand(
     TenancyDbContext db,
     TenantDataSources dataSources,
+    TenantDbContextFactory tenantContexts,
     IServiceScopeFactory scopes,
     ILogger<MigrateTenantsCommand> logger)
 {
@@ -116,7 +118,7 @@ public sealed class MigrateTenantsCommand(
         string? from = null;
         try
         {
-            await using var tenantDb = await dataSources.CreateDbContextAsync(database, cancellationToken);
+            await using var tenantDb = await tenantContexts.CreateDbContextAsync(database, cancellationToken);
             var applied = (await tenantDb.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
             from = applied.LastOrDefault();
             var pending = (await tenantDb.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
@@ -150,7 +152,7 @@ public sealed class MigrateTenantsCommand(
     {
         try
         {
-            await using var tenantDb = await dataSources.CreateDbContextAsync(database, cancellationToken);
+            await using var tenantDb = await tenantContexts.CreateDbContextAsync(database, cancellationToken);
             var applied = (await tenantDb.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
             var pending = (await tenantDb.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             var lines = applied.Select(m => $"applied {m}").Concat(pending.Select(m => $"pending {m}")).ToList();

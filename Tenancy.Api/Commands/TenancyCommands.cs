@@ -73,7 +73,7 @@ public static class TenancyCommands
         var builder = Host.CreateApplicationBuilder([.. result.UnmatchedTokens]);
         builder.AddServiceDefaults();
         builder.AddNpgsqlDbContext<TenancyDbContext>("tenancydb");
-        builder.AddTenantData();
+        builder.AddTenantDbContexts();
         builder.AddTenantProvisioning();
         // Events enqueued here (tenant.created by init) are published by the running service's relay.
         builder.Services.AddSingleton<OutboxSignal>();

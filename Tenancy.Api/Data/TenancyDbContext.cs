@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Schema;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Tenancy.Api.Data;
 

@@ -18,7 +18,7 @@ public static class TenancyServices
         // Tenants and memberships are served from memory until their rows change (docs/decisions/cache-invalidation.md).
         builder.AddChangeFeed<TenancyDbContext>("tenancydb", TenantCache.Payload);
         builder.Services.AddSingleton<TenantCache>();
-        builder.AddTenantData();
+        builder.AddTenantDbContexts();
         builder.AddPlatformAuthentication();
 
         builder.AddTenantProvisioning();

@@ -1,5 +1,5 @@
 using Npgsql;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenantConnections;
 
 namespace Tenancy.Api.Provisioning;
 

@@ -1,12 +1,12 @@
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.Messaging;
+using SaasPlatform.Messaging.Audit;
+using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantConnections;
 using Tenancy.Api.Data;
 using Tenancy.Api.Quotas;
 

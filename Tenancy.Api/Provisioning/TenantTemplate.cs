@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using SaasPlatform.TenantData.Connections;
-using SaasPlatform.TenantData.Schema;
+using SaasPlatform.TenantConnections;
+using SaasPlatform.TenantSchema;
 
 namespace Tenancy.Api.Provisioning;
 

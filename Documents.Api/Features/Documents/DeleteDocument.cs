@@ -4,7 +4,8 @@ using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 

@@ -1,4 +1,5 @@
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 

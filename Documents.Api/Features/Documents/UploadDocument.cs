@@ -6,9 +6,8 @@ using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Schema;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 

@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Files;
 

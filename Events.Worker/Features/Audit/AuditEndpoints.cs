@@ -1,5 +1,6 @@
 using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.Audit;
 

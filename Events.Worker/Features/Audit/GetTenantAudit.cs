@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.Audit;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
-using SaasPlatform.TenantData.Connections;
-using SaasPlatform.TenantData.Schema;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
+using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.Files;
 
@@ -11,7 +10,7 @@ namespace Events.Worker.Features.Files;
 /// DELETE commits, so while it happens the row stays locked and no upload can reuse the file or rewrite its key.
 /// </summary>
 internal sealed partial class OrphanCollector(
-    TenantDataSources tenants, ObjectStorage storage, TimeProvider time, IOptions<FileHandlingOptions> options,
+    TenantDbContextFactory tenants, ObjectStorage storage, TimeProvider time, IOptions<FileHandlingOptions> options,
     ILogger<OrphanCollector> logger)
 {
     /// <summary>Files collected per sweep of one database before it is visited again (so one tenant cannot hog it).</summary>

@@ -5,8 +5,8 @@ using Npgsql;
 using NpgsqlTypes;
 using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Handling;
-using SaasPlatform.TenantData.Connections;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
+using SaasPlatform.TenantConnections;
 
 namespace Events.Worker.Features.Files;
 

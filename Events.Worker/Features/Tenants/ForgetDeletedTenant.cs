@@ -1,7 +1,7 @@
 using Events.Worker.Consuming;
 using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Handling;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenantConnections;
 
 namespace Events.Worker.Features.Tenants;
 

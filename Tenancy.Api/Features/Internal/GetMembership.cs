@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenancyClient;
 using Tenancy.Api.Data;
 using Tenancy.Api.Features.Tenants;
 

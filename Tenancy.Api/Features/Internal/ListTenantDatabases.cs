@@ -8,7 +8,7 @@ public static class ListTenantDatabases
 {
     /// <remarks>
     /// The database of every tenant this platform has recorded (active, deactivated or provisioning), in name order: the
-    /// list background jobs start from (SaasPlatform.TenantData's TenantDatabaseCatalog), so they visit this platform's
+    /// list background jobs start from (SaasPlatform.TenantConnections' TenantDatabaseCatalog), so they visit this platform's
     /// tenants only, not every database on a shared server that happens to be named like one.
     /// </remarks>
     public static async Task<Ok<List<string>>> HandleAsync(TenancyDbContext db, CancellationToken cancellationToken) =>

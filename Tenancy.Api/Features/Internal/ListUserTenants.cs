@@ -1,9 +1,9 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenancyClient;
 using Tenancy.Api.Data;
-using System.Text.Json.Serialization;
 
 namespace Tenancy.Api.Features.Internal;
 

@@ -1,11 +1,11 @@
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SaasPlatform.Messaging;
+using SaasPlatform.Messaging.Audit;
+using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenancyClient;
 
 namespace Tenancy.Api.Features.Tenants;
 

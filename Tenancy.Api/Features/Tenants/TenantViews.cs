@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenancyClient;
 using Tenancy.Api.Data;
 using Tenancy.Api.Identity;
 

@@ -1,4 +1,4 @@
-using Documents.Api.Outbox;
+using SaasPlatform.Messaging.Outbox;
 
 namespace SaasPlatform.UnitTests.Documents;
 

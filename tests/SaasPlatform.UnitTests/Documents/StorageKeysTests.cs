@@ -1,4 +1,4 @@
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
 
 namespace SaasPlatform.UnitTests.Documents;
 

@@ -3,7 +3,7 @@ using Documents.Api.Uploads;
 using Events.Worker.Consuming;
 using Microsoft.Extensions.Time.Testing;
 using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenantConnections;
 
 namespace SaasPlatform.UnitTests.Telemetry;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenantConnections;
+using SaasPlatform.TenantSchema;
 
 namespace SaasPlatform.UnitTests.Tenancy;
 
@@ -40,7 +41,7 @@ public sealed class TenantDataSourcesTests : IDisposable
     {
         using var unreachable = new TenantDataSources("Host=server.invalid;Username=nobody", new TenantConnectionOptions(), _time);
 
-        unreachable.WarmUp();
+        new TenantDbContextFactory(unreachable, [], _time).WarmUp();
 
         Assert.Equal(0, unreachable.OpenCount);
     }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenantConnections;
 using Tenancy.Api.Features.Tenants;
 
 namespace SaasPlatform.UnitTests.Tenancy;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenantConnections;
 
 namespace SaasPlatform.UnitTests.Tenancy;
 

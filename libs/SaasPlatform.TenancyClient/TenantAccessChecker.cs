@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace SaasPlatform.TenancyClient;
+
+/// <summary>
+/// The per-request tenant check of every service that serves tenant data. Asks Tenancy.Api (the owner of memberships)
+/// and reuses each answer, positive or negative, for at most <see cref="TenantAccessOptions.CacheDuration"/>, so a hot
+/// path costs no round trip while a removed member or a deleted tenant is refused within a second.
+/// Concurrent checks of the same pair share one lookup.
+/// </summary>
+public sealed class TenantAccessChecker(IHttpClientFactory httpClientFactory, IOptions<TenantAccessOptions> options, TimeProvider time)
+{
+    private readonly ConcurrentDictionary<(Guid Tenant, Guid User), CachedLookup> _cache = new();
+
+    /// <summary>The membership of a user in an active tenant, or null; cached briefly.</summary>
+    public async Task<TenantMembership?> FindAsync(Guid tenantId, Guid userId, CancellationToken cancellationToken = default)
+    {
+        var key = (tenantId, userId);
+        var now = time.GetTimestamp();
+        if (_cache.TryGetValue(key, out var cached) && time.GetElapsedTime(cached.StartedAt, now) < options.Value.CacheDuration)
+        {
+            return await cached.Lookup.WaitAsync(cancellationToken);
+        }
+
+        // The entry's age counts from before the question was asked, so no answer is ever used past its bound.
+        var lookup = new CachedLookup(now, LookUpAsync(tenantId, userId));
+        _cache[key] = lookup;
+        TrimIfFull(now);
+        try
+        {
+            return await lookup.Lookup.WaitAsync(cancellationToken);
+        }
+        catch when (lookup.Lookup.IsFaulted || lookup.Lookup.IsCanceled)
+        {
+            _cache.TryRemove(KeyValuePair.Create(key, lookup));
+            throw;
+        }
+    }
+
+    private async Task<TenantMembership?> LookUpAsync(Guid tenantId, Guid userId)
+    {
+        // Not tied to one caller's cancellation: other requests may be waiting on the same lookup.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var http = httpClientFactory.CreateClient(nameof(TenantAccessChecker));
+        try
+        {
+            using var response = await http.GetAsync(new Uri(options.Value.TenancyBaseAddress, $"/internal/tenants/{tenantId}/members/{userId}"), timeout.Token);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return null;
+            }
+
+            // A 5xx (Tenancy.Api starting, its database restarting) is an HttpRequestException: answered 503 by the envelope.
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadFromJsonAsync<TenantMembership>(Microsoft.Extensions.Hosting.Extensions.WireJson, timeout.Token)
+                ?? throw new InvalidOperationException("Tenancy.Api returned an empty membership");
+        }
+        catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
+        {
+            // Our own deadline, not a caller leaving: a dependency too slow to answer (503, with HttpRequestException and
+            // Polly's BrokenCircuitException/TimeoutRejectedException, in libs/SaasPlatform.ServiceDefaults/Http/EnvelopeErrorHandling.cs).
+            throw new TimeoutException("Tenancy.Api did not answer the membership lookup in time", ex);
+        }
+    }
+
+    private void TrimIfFull(long now)
+    {
+        if (_cache.Count <= options.Value.MaxCachedEntries)
+        {
+            return;
+        }
+
+        foreach (var (key, entry) in _cache)
+        {
+            if (time.GetElapsedTime(entry.StartedAt, now) >= options.Value.CacheDuration)
+            {
+                _cache.TryRemove(KeyValuePair.Create(key, entry));
+            }
+        }
+    }
+
+    private sealed record CachedLookup(long StartedAt, Task<TenantMembership?> Lookup);
+}
