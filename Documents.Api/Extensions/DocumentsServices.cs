@@ -14,6 +14,7 @@ public static class DocumentsServices
         builder.Services.AddOpenApi(); // here too, for the handlers' comments (docs/decisions/openapi-xml-comments.md)
         builder.AddPlatformAuthentication();
         builder.AddTenancyClient();
+        builder.AddTenancyChangeFollower();
         builder.AddTenantDbContexts();
         builder.AddObjectStorage();
         builder.AddTenantOutboxRelay();

@@ -21,4 +21,23 @@ public static class TenancyClientExtensions
         builder.Services.TryAddSingleton<TenantAccessChecker>();
         return builder;
     }
+
+    /// <summary>
+    /// For services that check tenant access per request: follow Tenancy.Api's change stream so answers are kept until
+    /// they change (<see cref="TenancyChangeFollower"/>). A stream, so no resilience pipeline (its timeouts would cut
+    /// it) and no client timeout; the follower reconnects by itself.
+    /// </summary>
+    public static IHostApplicationBuilder AddTenancyChangeFollower(this IHostApplicationBuilder builder)
+    {
+        // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt one client out of
+        // the defaults every client gets in ServiceDefaults.
+#pragma warning disable EXTEXP0001
+        builder.Services.AddHttpClient(nameof(TenancyChangeFollower), http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .AddInternalApiKey()
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        builder.Services.AddHostedService<TenancyChangeFollower>();
+        builder.Services.AddHealthChecks().AddCheck<TenancyChangesHealthCheck>("tenancy-changes");
+        return builder;
+    }
 }

@@ -9,11 +9,20 @@ public sealed class TenantAccessOptions
     public Uri TenancyBaseAddress { get; set; } = new("http://tenancy-api");
 
     /// <summary>
-    /// How long an answer (yes or no) is reused. Short enough that a removed member or a deleted tenant loses
-    /// access on every replica within a second, the lookup included; long enough that a burst of requests costs one
-    /// lookup, which Tenancy.Api answers from memory.
+    /// How long an answer (yes or no) is reused when Tenancy.Api's changes are not being followed (its change stream
+    /// is down). Short enough that a removed member or a deleted tenant loses access on every replica within a
+    /// second, the lookup included; long enough that a burst of requests costs one lookup.
     /// </summary>
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long an answer is reused at most while Tenancy.Api's changes are followed (<c>/internal/changes</c>): a
+    /// change drops it at once, so this only bounds the damage of a change lost on the way.
+    /// </summary>
+    public TimeSpan LiveCacheDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long the change stream may say nothing (it sends an empty line every 2 s) before it is reopened.</summary>
+    public TimeSpan ChangeStreamSilence { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Entries kept at most; expired ones are dropped first when the cache is full.</summary>
     public int MaxCachedEntries { get; set; } = 50_000;

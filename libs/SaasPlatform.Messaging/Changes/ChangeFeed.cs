@@ -34,14 +34,19 @@ public sealed partial class ChangeFeed(string connectionString, ILogger<ChangeFe
     /// <summary>Completes once the feed has listened for the first time (for tests and warm-up).</summary>
     public Task FirstLive => _firstLive.Task;
 
-    /// <summary>Calls <paramref name="onChange"/> with every payload, <paramref name="onReset"/> when everything must go.</summary>
-    public void Subscribe(Action<string> onChange, Action onReset)
+    /// <summary>
+    /// Calls <paramref name="onChange"/> with every payload, <paramref name="onReset"/> when everything must go, until
+    /// the returned subscription is disposed (caches live as long as the process and never dispose it).
+    /// </summary>
+    public IDisposable Subscribe(Action<string> onChange, Action onReset)
     {
         lock (_subscribers)
         {
             _subscribers.Add(onChange);
             _resetSubscribers.Add(onReset);
         }
+
+        return new Subscription(this, onChange, onReset);
     }
 
     /// <summary>
@@ -156,6 +161,18 @@ public sealed partial class ChangeFeed(string connectionString, ILogger<ChangeFe
         foreach (var subscriber in subscribers)
         {
             subscriber();
+        }
+    }
+
+    private sealed class Subscription(ChangeFeed feed, Action<string> onChange, Action onReset) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (feed._subscribers)
+            {
+                feed._subscribers.Remove(onChange);
+                feed._resetSubscribers.Remove(onReset);
+            }
         }
     }
 
