@@ -1,20 +1,6 @@
-using Documents.Api.Features.Documents;
-using Documents.Api.Features.Files;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.Storage;
-
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddPlatformAuthentication();
-builder.AddTenancyClient();
-builder.AddTenantDbContexts();
-builder.AddTenancyChangeFollower();
-builder.AddObjectStorage();
-builder.AddTenantOutboxRelay();
-
-builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection(UploadOptions.SectionName));
+builder.AddDocumentsServices();
 
 var app = builder.Build();
 app.UseApiEnvelope();
@@ -22,6 +8,5 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
-app.MapDocumentEndpoints();
-app.MapFileEndpoints();
+app.MapDocumentsEndpoints();
 app.Run();

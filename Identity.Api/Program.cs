@@ -1,54 +1,11 @@
 using Identity.Api.Accounts;
 using Identity.Api.Data;
-using Identity.Api.Features;
-using Identity.Api.Features.Auth;
-using Identity.Api.Features.Internal;
-using Identity.Api.Features.Users;
 using Identity.Api.Http;
-using Identity.Api.Sessions;
-using Identity.Api.Tenancy;
 using Identity.Api.Tokens;
-using SaasPlatform.Messaging.Changes;
-using SaasPlatform.Messaging.Database;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults;
-using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.ServiceDefaults.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddNpgsqlDbContext<IdentityDbContext>("identitydb");
-// Before anything that reads it, and before the HTTP server: /health cannot be healthy on an old schema.
-builder.AddStartupMigration<IdentityDbContext>("identitydb");
-// Audit events (registration, logins, logouts, refresh-token reuse) commit with their change; the relay publishes
-// them whenever Kafka is reachable, so Identity neither waits for Kafka at start nor fails when it is down.
-builder.AddOutboxRelay<IdentityDbContext>();
-// Users are served from memory until their row changes (docs/decisions/cache-invalidation.md).
-builder.AddChangeFeed<IdentityDbContext>("identitydb", entry => entry.Entity is User user ? UserCache.Payload(user.Id) : null);
-builder.Services.AddSingleton<UserCache>();
-
-builder.Services.Configure<IdentitySettings>(builder.Configuration.GetSection(IdentitySettings.SectionName));
-
-// Tokens: signed with the configured key, validated here by the same shared code every service uses, with this
-// service's own key and its own database as the revocation source.
-builder.Services.AddSingleton(sp => TokenSigningKeys.FromConfiguration(sp.GetRequiredService<IConfiguration>()));
-builder.Services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<TokenSigningKeys>());
-builder.Services.AddSingleton<IRevocationFeed, DbRevocationFeed>();
-builder.AddTokenValidation();
-builder.Services.AddSingleton<TokenIssuer>();
-builder.Services.AddSingleton<RefreshTokenReader>();
-builder.Services.AddScoped<RevocationWriter>();
-builder.Services.AddScoped<SessionService>();
-builder.Services.AddHostedService<ExpiredRowsCleanup>();
-
-builder.Services.AddSingleton<PasswordHasher>();
-builder.Services.AddSingleton<AuthRateLimiter>();
-builder.Services.AddScoped<LoginLockout>();
-builder.Services.AddHttpClient<TenancyClient>(http => http.BaseAddress = PlatformServices.Address(PlatformServices.TenancyApi)).AddInternalApiKey();
-
-// The client address (rate limits, lockout) is the gateway's X-Forwarded-For, believed only from the gateway's
-// addresses (ForwardedHeaders:KnownNetworks / KnownProxies; loopback in Development): docs/decisions/forwarded-headers.md.
-builder.AddTrustedProxies();
+builder.AddIdentityServices();
 
 var app = builder.Build();
 
@@ -62,10 +19,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapDefaultEndpoints();
-app.MapJwks();
-app.MapGroup("/api/auth").WithAnonymousBodyLimit().MapRegister().MapLogin().MapRefresh().MapLogout().MapAuthHealth().WithTags("Auth");
-app.MapGroup("/api/users").MapGetMe().MapUpdateMe().MapUsersHealth().WithTags("Users");
-app.MapGroup("/internal").RequireInternalCaller().MapInternalUsers().MapRevocationFeed().ExcludeFromDescription();
+app.MapIdentityEndpoints();
 
 // Off the start-up path: readiness must not wait for a quarter second of bcrypt.
 _ = Task.Run(app.Services.GetRequiredService<PasswordHasher>().WarmUp);

@@ -8,7 +8,7 @@ namespace Documents.Api.Uploads;
 
 /// <summary>
 /// The upload form (<c>multipart/form-data</c>: <c>file</c>, optional <c>filename</c> and <c>mime_type</c>), read as a
-/// stream in one pass: the file part is handed to <paramref name="readFile"/> the moment it arrives (never
+/// stream in one pass: the file part is handed to <c>readFile</c> the moment it arrives (never
 /// buffered by the framework), the small text fields are collected whether they come before or after it.
 /// </summary>
 public sealed class UploadForm<TFile> where TFile : class, IAsyncDisposable

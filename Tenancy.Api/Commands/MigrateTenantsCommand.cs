@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.TenantConnections;
 using SaasPlatform.TenantSchema;
+using Spectre.Console;
 using Tenancy.Api.Data;
 using Tenancy.Api.Provisioning;
 
@@ -23,45 +24,7 @@ public sealed class MigrateTenantsCommand(
 {
     public const string Name = "migrate-tenants";
 
-    public sealed record Arguments(IReadOnlyList<Guid> TenantIds, bool DryRun, bool History, int Parallelism)
-    {
-        public static Arguments Parse(string[] args)
-        {
-            List<Guid> ids = [];
-            bool dryRun = false, history = false;
-            var parallelism = 4;
-            for (var i = 0; i < args.Length; i++)
-            {
-                switch (args[i])
-                {
-                    case "--tenant-id" when i + 1 < args.Length && Guid.TryParse(args[i + 1], out var id):
-                        ids.Add(id);
-                        i++;
-                        break;
-                    case "--dry-run":
-                        dryRun = true;
-                        break;
-                    case "--history":
-                        history = true;
-                        break;
-                    case "--parallelism" when i + 1 < args.Length && int.TryParse(args[i + 1], out var n) && n > 0:
-                        parallelism = n;
-                        i++;
-                        break;
-                    default:
-                        // Configuration switches (--Key=value) are read by the host; anything else is a mistake.
-                        if (!args[i].StartsWith("--", StringComparison.Ordinal) || !args[i].Contains('=', StringComparison.Ordinal))
-                        {
-                            throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: {Name} [--tenant-id ID]... [--dry-run] [--history] [--parallelism N]");
-                        }
-
-                        break;
-                }
-            }
-
-            return new Arguments(ids, dryRun, history, parallelism);
-        }
-    }
+    public sealed record Arguments(IReadOnlyList<Guid> TenantIds, bool DryRun, bool History, int Parallelism);
 
     public sealed record TenantResult(Guid TenantId, string TenantName, string Database, string Status,
         string? FromVersion, string? ToVersion, IReadOnlyList<string> Migrations, string? Error);
@@ -96,26 +59,30 @@ public sealed class MigrateTenantsCommand(
         var started = Stopwatch.StartNew();
         var results = new ConcurrentBag<TenantResult>();
         var done = 0;
-        await Parallel.ForEachAsync(tenants, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-            async (tenant, ct) =>
+        async Task RunAllAsync(Action<int, TenantResult> report) =>
+            await Parallel.ForEachAsync(tenants, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+                async (tenant, ct) =>
+                {
+                    var result = arguments.History
+                        ? await HistoryAsync(tenant.Id, tenant.Name, tenant.DatabaseName, ct)
+                        : await MigrateAsync(tenant.Id, tenant.Name, tenant.DatabaseName, arguments.DryRun, ct);
+                    results.Add(result);
+                    report(Interlocked.Increment(ref done), result);
+                });
+
+        // A person at a terminal sees a progress bar; scripts and logs (bench/run.sh, the tests) read one [n/N] line per tenant.
+        if (Console.IsOutputRedirected || arguments.History)
+        {
+            await RunAllAsync((n, result) => LogProgress(n, tenants.Count, result));
+        }
+        else
+        {
+            await AnsiConsole.Progress().StartAsync(async progress =>
             {
-                var result = arguments.History
-                    ? await HistoryAsync(tenant.Id, tenant.Name, tenant.DatabaseName, ct)
-                    : await MigrateAsync(tenant.Id, tenant.Name, tenant.DatabaseName, arguments.DryRun, ct);
-                results.Add(result);
-                var n = Interlocked.Increment(ref done);
-                if (result.Status == "error")
-                {
-                    logger.LogError("[{Done}/{Total}] tenant {TenantId} ({Database}): error: {Error}",
-                        n, tenants.Count, result.TenantId, result.Database, result.Error);
-                }
-                else
-                {
-                    logger.LogInformation("[{Done}/{Total}] tenant {TenantId} ({Database}): {Status} {From} -> {To} {Migrations}",
-                        n, tenants.Count, result.TenantId, result.Database, result.Status, result.FromVersion ?? "(none)",
-                        result.ToVersion ?? "(none)", string.Join(", ", result.Migrations));
-                }
+                var bar = progress.AddTask($"{mode} {tenants.Count} tenants", maxValue: tenants.Count);
+                await RunAllAsync((_, _) => bar.Increment(1));
             });
+        }
 
         var counts = results.GroupBy(r => r.Status).ToDictionary(g => g.Key, g => g.Count());
         var errors = results.Where(r => r.Status == "error").ToList();
@@ -129,6 +96,21 @@ public sealed class MigrateTenantsCommand(
         }
 
         return errors.Count > 0 ? 1 : 0;
+    }
+
+    private void LogProgress(int done, int total, TenantResult result)
+    {
+        if (result.Status == "error")
+        {
+            logger.LogError("[{Done}/{Total}] tenant {TenantId} ({Database}): error: {Error}",
+                done, total, result.TenantId, result.Database, result.Error);
+        }
+        else
+        {
+            logger.LogInformation("[{Done}/{Total}] tenant {TenantId} ({Database}): {Status} {From} -> {To} {Migrations}",
+                done, total, result.TenantId, result.Database, result.Status, result.FromVersion ?? "(none)",
+                result.ToVersion ?? "(none)", string.Join(", ", result.Migrations));
+        }
     }
 
     private async Task<TenantResult> MigrateAsync(Guid id, string name, string database, bool dryRun, CancellationToken cancellationToken)

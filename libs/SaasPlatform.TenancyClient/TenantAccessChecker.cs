@@ -73,30 +73,6 @@ public sealed class TenantAccessChecker(IHttpClientFactory httpClientFactory, IO
         }
     }
 
-    /// <summary>
-    /// The caller's membership in <paramref name="tenantId"/> (the raw path segment) with at least
-    /// <paramref name="minimum"/>, or the error to answer: 404 when the id is malformed, the tenant is missing or
-    /// inactive, or the caller is not a member (never 403, which would leak existence); 403 when the role is too low.
-    /// </summary>
-    public Task<TenantAccessResult> RequireAsync(string? tenantId, Guid userId, TenantRole minimum, CancellationToken cancellationToken = default) =>
-        Guid.TryParse(tenantId, out var id)
-            ? RequireAsync(id, userId, minimum, cancellationToken)
-            : Task.FromResult(TenantAccessResult.Denied(NotFound()));
-
-    /// <inheritdoc cref="RequireAsync(string, Guid, TenantRole, CancellationToken)"/>
-    public async Task<TenantAccessResult> RequireAsync(Guid tenantId, Guid userId, TenantRole minimum, CancellationToken cancellationToken = default)
-    {
-        var membership = await FindAsync(tenantId, userId, cancellationToken);
-        if (membership is null)
-        {
-            return TenantAccessResult.Denied(NotFound());
-        }
-
-        return membership.TenantRole.Includes(minimum)
-            ? TenantAccessResult.Allowed(membership)
-            : TenantAccessResult.Denied(ApiError.Forbidden(ForbiddenMessage(minimum)));
-    }
-
     /// <summary>The membership of a user in an active tenant, or null; cached briefly.</summary>
     public async Task<TenantMembership?> FindAsync(Guid tenantId, Guid userId, CancellationToken cancellationToken = default)
     {
@@ -172,15 +148,6 @@ public sealed class TenantAccessChecker(IHttpClientFactory httpClientFactory, IO
         return age < options.Value.CacheDuration
             || (entry.FollowingEpoch == epoch && (epoch & 1) == 1 && age < options.Value.LiveCacheDuration);
     }
-
-    internal static ApiError NotFound() => ApiError.NotFound("Tenant not found or access denied");
-
-    internal static string ForbiddenMessage(TenantRole minimum) => minimum switch
-    {
-        TenantRole.Admin => "Admin role required for this operation",
-        TenantRole.User => "User role or higher required for this operation",
-        _ => "You do not have permission to perform this action",
-    };
 
     private sealed record CachedLookup(long StartedAt, long FollowingEpoch, Task<TenantMembership?> Lookup);
 }

@@ -10,8 +10,8 @@ public static class TenantSchemaExtensions
 {
     /// <summary>
     /// Registers what a service needs to work in tenant databases: the tenant connections
-    /// (<see cref="TenantConnectionExtensions.AddTenantConnections"/>) and <see cref="TenantDbContextFactory"/>, whose
-    /// model is built while the host starts.
+    /// (<see cref="TenantConnectionExtensions.AddTenantConnections"/>), <see cref="TenantDbContextFactory"/>, whose
+    /// model is built while the host starts, and the request's <see cref="TenantScope"/>.
     /// </summary>
     public static IHostApplicationBuilder AddTenantDbContexts(this IHostApplicationBuilder builder)
     {
@@ -23,6 +23,8 @@ public static class TenantSchemaExtensions
             return new TenantDbContextFactory(sp.GetRequiredService<TenantDataSources>(), interceptors, sp.GetRequiredService<TimeProvider>());
         });
         builder.Services.AddHostedService<TenantDbContextWarmUp>();
+        // Filled by the tenant groups' access filter (RequireTenantMember), once per request.
+        builder.Services.AddScoped<TenantScope>();
         return builder;
     }
 }

@@ -1,38 +1,29 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Events;
 using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.TenancyClient;
 using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 
-/// <summary>
-/// <c>DELETE /api/tenants/{tid}/documents/{did}</c>: users delete their own documents, admins any (D4). When the
-/// file loses its last document it is marked orphaned in the same transaction (D10); the collector in
-/// Events.Worker removes it and its object after the grace period unless a document comes back first.
-/// </summary>
 public static class DeleteDocument
 {
     public sealed record DeletedDocument(Guid DeletedDocumentId, bool FileOrphaned);
 
+    /// <remarks>
+    /// <c>DELETE /api/tenants/{tid}/documents/{did}</c>: users delete their own documents, admins any (D4). When the
+    /// file loses its last document it is marked orphaned in the same transaction (D10); the collector in
+    /// Events.Worker removes it and its object after the grace period unless a document comes back first.
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope<DeletedDocument>>, ApiError>> HandleAsync(
-        string tenantId, Guid documentId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDbContextFactory tenants,
-        OutboxSignal outboxSignal, TimeProvider time, CancellationToken cancellationToken)
+        Guid documentId, TenantScope tenant, OutboxSignal outboxSignal, TimeProvider time, CancellationToken cancellationToken)
     {
-        var userId = user.UserId();
-        var access = await checker.RequireAsync(tenantId, userId, TenantRole.User, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
-
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var userId = tenant.UserId;
+        var db = await tenant.OpenDbAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == documentId, cancellationToken);
         if (document is null)
@@ -40,7 +31,7 @@ public static class DeleteDocument
             return DocumentErrors.NotFound();
         }
 
-        if (access.Role != TenantRole.Admin && document.UserId != userId)
+        if (tenant.Role != TenantRole.Admin && document.UserId != userId)
         {
             return ApiError.Forbidden("You can only delete your own documents");
         }
@@ -55,13 +46,13 @@ public static class DeleteDocument
             WHERE id = {document.FileId} AND NOT EXISTS (SELECT 1 FROM documents WHERE file_id = {document.FileId})
             """, cancellationToken) == 1;
 
-        db.EnqueueEvent(Topics.DocumentDeleted, access.TenantId, userId,
-            new DocumentDeleted(document.Id, document.FileId, orphaned, access.DatabaseName), time);
-        db.EnqueueAudit(access.TenantId, userId, AuditActions.DocumentDeleted, "document", document.Id.ToString(),
+        db.EnqueueEvent(Topics.DocumentDeleted, tenant.TenantId, userId,
+            new DocumentDeleted(document.Id, document.FileId, orphaned, tenant.DatabaseName), time);
+        db.EnqueueAudit(tenant.TenantId, userId, AuditActions.DocumentDeleted, "document", document.Id.ToString(),
             new { filename = document.Filename, file_id = document.FileId, file_orphaned = orphaned }, time);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        outboxSignal.Notify(access.DatabaseName);
+        outboxSignal.Notify(tenant.DatabaseName);
 
         return ApiResults.Ok("Document deleted successfully", new DeletedDocument(document.Id, orphaned));
     }

@@ -1,3 +1,6 @@
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
+
 namespace Documents.Api.Features.Documents;
 
 public static class DocumentEndpoints
@@ -5,17 +8,26 @@ public static class DocumentEndpoints
     public static IEndpointRouteBuilder MapDocumentEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/tenants/{tenantId}/documents/health", DocumentsHealth.Handle)
-            .WithTags("Documents").AllowAnonymous();
+            .WithTags("Documents").AllowAnonymous()
+            .WithName("DocumentsHealth").WithSummary("Documents API health (no auth; echoes the tenant id)");
 
-        var documents = app.MapGroup("/api/tenants/{tenantId}/documents").WithTags("Documents").RequireAuthorization();
-        documents.MapGet("", ListDocuments.HandleAsync);
+        var documents = app.MapGroup("/api/tenants/{tenantId}/documents").WithTags("Documents").RequireTenantMember();
+        documents.MapGet("", ListDocuments.HandleAsync)
+            .WithName("ListDocuments").WithSummary("A tenant's documents, newest first, paged, optionally filtered by filename");
         // The body is read as a stream by the handler: no form binding, no antiforgery (bearer tokens only).
-        documents.MapPost("", UploadDocument.HandleAsync).DisableAntiforgery().Accepts<IFormFile>("multipart/form-data");
-        documents.MapGet("/{documentId:guid}", GetDocument.HandleAsync);
-        documents.MapPut("/{documentId:guid}", UpdateDocument.HandleAsync);
-        documents.MapDelete("/{documentId:guid}", DeleteDocument.HandleAsync);
-        documents.MapGet("/{documentId:guid}/download", DownloadDocument.HandleAsync);
-        documents.MapGet("/{documentId:guid}/download-url", GetDownloadUrl.HandleAsync);
+        documents.MapPost("", UploadDocument.HandleAsync).RequireTenantRole(TenantRole.User)
+            .DisableAntiforgery().Accepts<IFormFile>("multipart/form-data")
+            .WithName("UploadDocument").WithSummary("Upload a document (multipart: file, optional filename and mime_type)");
+        documents.MapGet("/{documentId:guid}", GetDocument.HandleAsync)
+            .WithName("GetDocument").WithSummary("A document with its file");
+        documents.MapPut("/{documentId:guid}", UpdateDocument.HandleAsync).RequireTenantRole(TenantRole.User)
+            .WithName("UpdateDocument").WithSummary("Rename a document or change its type");
+        documents.MapDelete("/{documentId:guid}", DeleteDocument.HandleAsync).RequireTenantRole(TenantRole.User)
+            .WithName("DeleteDocument").WithSummary("Delete a document (users their own, admins any)");
+        documents.MapGet("/{documentId:guid}/download", DownloadDocument.HandleAsync)
+            .WithName("DownloadDocument").WithSummary("The document's bytes");
+        documents.MapGet("/{documentId:guid}/download-url", GetDownloadUrl.HandleAsync)
+            .WithName("GetDownloadUrl").WithSummary("A presigned download URL valid for expires_in seconds");
         return app;
     }
 }

@@ -1,41 +1,31 @@
-using System.Security.Claims;
 using Documents.Api.Uploads;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.Storage;
-using SaasPlatform.TenancyClient;
 using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 
-/// <summary>
-/// <c>GET /api/tenants/{tid}/documents/{did}/download</c>: the bytes, streamed from storage in 64 KiB chunks with the
-/// document's type and a Content-Disposition safe for any filename. Any member may download (unlike the original,
-/// it does not matter whether the uploader is still a member). Every download is a <c>document.downloaded</c> audit
-/// event, committed to the tenant's outbox before the first byte leaves; the tenant connection goes back to its pool
-/// when the handler returns, before the (possibly long) transfer.
-/// </summary>
 public static partial class DownloadDocument
 {
     private const int ChunkSize = 64 * 1024;
 
+    /// <remarks>
+    /// <c>GET /api/tenants/{tid}/documents/{did}/download</c>: the bytes, streamed from storage in 64 KiB chunks with the
+    /// document's type and a Content-Disposition safe for any filename. Any member may download (unlike the original,
+    /// it does not matter whether the uploader is still a member). Every download is a <c>document.downloaded</c> audit
+    /// event, committed to the tenant's outbox before the first byte leaves; the tenant connection goes back to its pool
+    /// when the handler returns, before the (possibly long) transfer.
+    /// </remarks>
     public static async Task<Results<DownloadResult, ApiError>> HandleAsync(
-        string tenantId, Guid documentId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDbContextFactory tenants,
-        ObjectStorage storage, OutboxSignal outboxSignal, TimeProvider time, ILogger<DownloadResult> logger,
-        CancellationToken cancellationToken)
+        Guid documentId, TenantScope tenant, ObjectStorage storage, OutboxSignal outboxSignal, TimeProvider time,
+        ILogger<DownloadResult> logger, CancellationToken cancellationToken)
     {
-        var userId = user.UserId();
-        var access = await checker.RequireAsync(tenantId, userId, TenantRole.Viewer, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
-
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var userId = tenant.UserId;
+        var db = await tenant.OpenDbAsync(cancellationToken);
         var row = await db.Documents.AsNoTracking().Where(d => d.Id == documentId)
             .Select(d => new { d.Filename, d.MimeType, d.File!.S3Path, d.File.FileSize })
             .FirstOrDefaultAsync(cancellationToken);
@@ -53,7 +43,7 @@ public static partial class DownloadDocument
         try
         {
             // Recorded before the first byte leaves: no download goes unrecorded (one the client abandons is still an access).
-            db.EnqueueAudit(access.TenantId, userId, AuditActions.DocumentDownloaded, "document", documentId.ToString(),
+            db.EnqueueAudit(tenant.TenantId, userId, AuditActions.DocumentDownloaded, "document", documentId.ToString(),
                 new { filename = row.Filename, file_size = row.FileSize }, time);
             await db.SaveChangesAsync(cancellationToken);
         }
@@ -63,9 +53,9 @@ public static partial class DownloadDocument
             throw;
         }
 
-        outboxSignal.Notify(access.DatabaseName);
+        outboxSignal.Notify(tenant.DatabaseName);
         var (filename, mimeType, fileSize) = (row.Filename, row.MimeType, row.FileSize);
-        LogDownload(logger, userId, access.TenantId, documentId, filename);
+        LogDownload(logger, userId, tenant.TenantId, documentId, filename);
         return new DownloadResult(stored, filename, mimeType, fileSize);
     }
 

@@ -1,27 +1,17 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenancyClient;
 using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 
-/// <summary><c>GET /api/tenants/{tid}/documents/{did}</c>: the document with its file.</summary>
 public static class GetDocument
 {
+    /// <remarks><c>GET /api/tenants/{tid}/documents/{did}</c>: the document with its file.</remarks>
     public static async Task<Results<Ok<SuccessEnvelope<DocumentWithFile>>, ApiError>> HandleAsync(
-        string tenantId, Guid documentId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDbContextFactory tenants,
-        CancellationToken cancellationToken)
+        Guid documentId, TenantScope tenant, CancellationToken cancellationToken)
     {
-        var access = await checker.RequireAsync(tenantId, user.UserId(), TenantRole.Viewer, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
-
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var db = await tenant.OpenDbAsync(cancellationToken);
         var document = await db.Documents.AsNoTracking().Include(d => d.File)
             .FirstOrDefaultAsync(d => d.Id == documentId, cancellationToken);
         return document is null

@@ -1,12 +1,9 @@
 using System.Globalization;
-using System.Security.Claims;
 using Documents.Api.Uploads;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.Storage;
 using SaasPlatform.TenancyClient;
@@ -14,39 +11,21 @@ using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 
-/// <summary>
-/// <c>GET /api/tenants/{tid}/documents/{did}/download-url?expires_in=</c>: a presigned GET signed for the public
-/// storage endpoint (never a rewritten host), carrying the safe Content-Disposition and the document's type.
-/// <c>expires_in</c> (60..86400, default 3600) is checked before the tenant, as in the original.
-/// </summary>
 public static partial class GetDownloadUrl
 {
-    public const int DefaultExpiresIn = 3600;
-    public const int MinExpiresIn = 60;
-    public const int MaxExpiresIn = 86400;
-    public const string ExpiresInMessage = "expires_in must be between 60 and 86400 seconds (1 min to 24 hours)";
-
+    /// <remarks>
+    /// <c>GET /api/tenants/{tid}/documents/{did}/download-url?expires_in=</c>: a presigned GET signed for the public
+    /// storage endpoint (never a rewritten host), carrying the safe Content-Disposition and the document's type.
+    /// <c>expires_in</c> (60..86400, default 3600) is checked before the tenant, as in the original: it is validated while
+    /// binding (<see cref="ExpiresIn"/>), which comes before the tenant access filter.
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope<DownloadUrlData>>, ApiError>> HandleAsync(
-        string tenantId, Guid documentId, [FromQuery(Name = "expires_in")] string? expiresIn, ClaimsPrincipal user,
-        TenantAccessChecker checker, TenantDbContextFactory tenants, ObjectStorage storage, OutboxSignal outboxSignal,
+        Guid documentId, ExpiresIn expiresIn, TenantScope tenant, ObjectStorage storage, OutboxSignal outboxSignal,
         TimeProvider time, ILogger<DownloadUrlData> logger, CancellationToken cancellationToken)
     {
-        var seconds = DefaultExpiresIn;
-        if (!string.IsNullOrWhiteSpace(expiresIn)
-            && (!int.TryParse(expiresIn, NumberStyles.Integer, CultureInfo.InvariantCulture, out seconds)
-                || seconds is < MinExpiresIn or > MaxExpiresIn))
-        {
-            return ApiError.Validation(new Dictionary<string, List<string>> { ["expires_in"] = [ExpiresInMessage] }, ExpiresInMessage);
-        }
-
-        var userId = user.UserId();
-        var access = await checker.RequireAsync(tenantId, userId, TenantRole.Viewer, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
-
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var seconds = expiresIn.Seconds;
+        var userId = tenant.UserId;
+        var db = await tenant.OpenDbAsync(cancellationToken);
         var row = await db.Documents.AsNoTracking().Where(d => d.Id == documentId)
             .Select(d => new { d.Filename, d.MimeType, d.File!.S3Path, d.File.FileSize })
             .FirstOrDefaultAsync(cancellationToken);
@@ -58,11 +37,11 @@ public static partial class GetDownloadUrl
         var (url, expiresAt) = await storage.PresignGetAsync(row.S3Path, TimeSpan.FromSeconds(seconds),
             ContentDispositionHeader.Attachment(row.Filename), MimeTypes.ServedAs(row.MimeType));
 
-        db.EnqueueAudit(access.TenantId, userId, AuditActions.DownloadUrlIssued, "document", documentId.ToString(),
+        db.EnqueueAudit(tenant.TenantId, userId, AuditActions.DownloadUrlIssued, "document", documentId.ToString(),
             new { filename = row.Filename, expires_in = seconds }, time);
         await db.SaveChangesAsync(cancellationToken);
-        outboxSignal.Notify(access.DatabaseName);
-        LogIssued(logger, userId, access.TenantId, documentId, row.Filename, seconds, access.Role.ToWire());
+        outboxSignal.Notify(tenant.DatabaseName);
+        LogIssued(logger, userId, tenant.TenantId, documentId, row.Filename, seconds, tenant.Role.ToWire());
 
         return ApiResults.Ok("Download URL generated successfully", new DownloadUrlData(
             url.AbsoluteUri, seconds, expiresAt.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture),
@@ -71,6 +50,28 @@ public static partial class GetDownloadUrl
 
     [LoggerMessage(LogLevel.Information, "AUDIT: Download URL generated - user_id={UserId}, tenant_id={TenantId}, document_id={DocumentId}, filename={Filename}, expires_in={ExpiresIn}s, role={Role}")]
     private static partial void LogIssued(ILogger logger, Guid userId, Guid tenantId, Guid documentId, string filename, int expiresIn, string role);
+}
+
+/// <summary>The <c>expires_in</c> query parameter in seconds; a bad value answers 400 before any other check.</summary>
+public readonly record struct ExpiresIn(int Seconds)
+{
+    public const int Default = 3600;
+    public const int Min = 60;
+    public const int Max = 86400;
+    public const string Message = "expires_in must be between 60 and 86400 seconds (1 min to 24 hours)";
+
+    public static ValueTask<ExpiresIn> BindAsync(HttpContext context)
+    {
+        string? raw = context.Request.Query["expires_in"];
+        var seconds = Default;
+        if (!string.IsNullOrWhiteSpace(raw)
+            && (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out seconds) || seconds is < Min or > Max))
+        {
+            throw new ApiException(ApiError.Validation(new Dictionary<string, List<string>> { ["expires_in"] = [Message] }, Message));
+        }
+
+        return ValueTask.FromResult(new ExpiresIn(seconds));
+    }
 }
 
 public sealed record DownloadUrlData(string DownloadUrl, int ExpiresIn, string ExpiresAt, string Filename, string MimeType, long FileSize);

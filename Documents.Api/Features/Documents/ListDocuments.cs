@@ -1,39 +1,30 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenancyClient;
 using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 
-/// <summary>
-/// <c>GET /api/tenants/{tid}/documents</c>: every document of the tenant, newest first, paged (D16), optionally
-/// filtered by a case-insensitive filename substring in which <c>%</c> and <c>_</c> mean themselves.
-/// </summary>
 public static class ListDocuments
 {
     public sealed record DocumentPage(List<DocumentResponse> Documents, PaginationInfo Pagination);
 
+    /// <remarks>
+    /// <c>GET /api/tenants/{tid}/documents</c>: every document of the tenant, newest first, paged (D16), optionally
+    /// filtered by a case-insensitive filename substring in which <c>%</c> and <c>_</c> mean themselves.
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope<DocumentPage>>, ApiError>> HandleAsync(
-        string tenantId, string? page, [FromQuery(Name = "per_page")] string? perPage, string? filename, ClaimsPrincipal user,
-        TenantAccessChecker checker, TenantDbContextFactory tenants, CancellationToken cancellationToken)
+        string? page, [FromQuery(Name = "per_page")] string? perPage, string? filename, TenantScope tenant,
+        CancellationToken cancellationToken)
     {
-        var access = await checker.RequireAsync(tenantId, user.UserId(), TenantRole.Viewer, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
-
         var (paging, pagingError) = Paging.Parse(page, perPage);
         if (pagingError is not null)
         {
             return pagingError;
         }
 
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var db = await tenant.OpenDbAsync(cancellationToken);
         var query = db.Documents.AsNoTracking();
         if (!string.IsNullOrEmpty(filename))
         {

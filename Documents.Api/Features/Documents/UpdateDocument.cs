@@ -1,34 +1,24 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Documents.Api.Uploads;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenancyClient;
 using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 
-/// <summary>
-/// <c>PUT /api/tenants/{tid}/documents/{did}</c>, JSON <c>{filename?, mime_type?}</c> with the upload's rules.
-/// Users and admins may rename any document (D4); <c>{}</c> changes nothing and answers 200 (D3); the file never changes.
-/// </summary>
 public static class UpdateDocument
 {
+    /// <remarks>
+    /// <c>PUT /api/tenants/{tid}/documents/{did}</c>, JSON <c>{filename?, mime_type?}</c> with the upload's rules.
+    /// Users and admins may rename any document (D4); <c>{}</c> changes nothing and answers 200 (D3); the file never changes.
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope<DocumentResponse>>, ApiError>> HandleAsync(
-        string tenantId, Guid documentId, JsonElement body, ClaimsPrincipal user, TenantAccessChecker checker,
-        TenantDbContextFactory tenants, OutboxSignal outboxSignal, TimeProvider time, CancellationToken cancellationToken)
+        Guid documentId, JsonElement body, TenantScope tenant, OutboxSignal outboxSignal, TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        var userId = user.UserId();
-        var access = await checker.RequireAsync(tenantId, userId, TenantRole.User, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
-
         if (body.ValueKind != JsonValueKind.Object)
         {
             return ApiError.BadRequest("Request body must be a JSON object");
@@ -67,7 +57,7 @@ public static class UpdateDocument
             return validation.ToError();
         }
 
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var db = await tenant.OpenDbAsync(cancellationToken);
         var document = await db.Documents.FirstOrDefaultAsync(d => d.Id == documentId, cancellationToken);
         if (document is null)
         {
@@ -89,9 +79,9 @@ public static class UpdateDocument
 
         if (changes.Count > 0)
         {
-            db.EnqueueAudit(access.TenantId, userId, AuditActions.DocumentUpdated, "document", document.Id.ToString(), changes, time);
+            db.EnqueueAudit(tenant.TenantId, tenant.UserId, AuditActions.DocumentUpdated, "document", document.Id.ToString(), changes, time);
             await db.SaveChangesAsync(cancellationToken);
-            outboxSignal.Notify(access.DatabaseName);
+            outboxSignal.Notify(tenant.DatabaseName);
         }
 
         return ApiResults.Ok("Document updated successfully", DocumentResponse.From(document));

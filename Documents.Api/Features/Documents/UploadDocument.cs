@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Documents.Api.Uploads;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -7,35 +6,27 @@ using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Events;
 using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.Storage;
-using SaasPlatform.TenancyClient;
 using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 
-/// <summary>
-/// <c>POST /api/tenants/{tid}/documents</c> (multipart: <c>file</c>, optional <c>filename</c>, <c>mime_type</c>).
-/// The body is read once as a stream while SHA-256 and MD5 are computed (small files stay in memory, bigger ones are
-/// spooled to a local temporary file), then the file is claimed by its hash (<see cref="FileClaims"/>): only new
-/// bytes are sent to storage, in one PUT to their content-addressed key, and the document, its event and its audit
-/// line commit together (docs/decisions/upload-spooling.md).
-/// </summary>
 public static partial class UploadDocument
 {
+    /// <remarks>
+    /// <c>POST /api/tenants/{tid}/documents</c> (multipart: <c>file</c>, optional <c>filename</c>, <c>mime_type</c>).
+    /// The body is read once as a stream while SHA-256 and MD5 are computed (small files stay in memory, bigger ones are
+    /// spooled to a local temporary file), then the file is claimed by its hash (<see cref="FileClaims"/>): only new
+    /// bytes are sent to storage, in one PUT to their content-addressed key, and the document, its event and its audit
+    /// line commit together (docs/decisions/upload-spooling.md).
+    /// </remarks>
     public static async Task<Results<Created<SuccessEnvelope<DocumentWithFile>>, ApiError>> HandleAsync(
-        string tenantId, HttpRequest request, ClaimsPrincipal user, TenantAccessChecker checker, TenantDbContextFactory tenants,
-        ObjectStorage storage, OutboxSignal outboxSignal, IOptions<UploadOptions> options, TimeProvider time,
-        ILogger<UploadLog> logger, CancellationToken cancellationToken)
+        HttpRequest request, TenantScope tenant, ObjectStorage storage, OutboxSignal outboxSignal,
+        IOptions<UploadOptions> options, TimeProvider time, ILogger<UploadLog> logger, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
-        var userId = user.UserId();
-        var access = await checker.RequireAsync(tenantId, userId, TenantRole.User, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
+        var userId = tenant.UserId;
 
         var maxFileSize = options.Value.MaxFileSizeBytes;
         var maxBody = options.Value.MaxBodyBytes;
@@ -102,11 +93,11 @@ public static partial class UploadDocument
             CreatedBy = userId,
             Md5Hash = content.Md5,
             Sha256Hash = content.Sha256,
-            S3Path = StorageKeys.File(access.DatabaseName, content.Sha256),
+            S3Path = StorageKeys.File(tenant.DatabaseName, content.Sha256),
             FileSize = content.Length,
         };
 
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var db = await tenant.OpenDbAsync(cancellationToken);
         var wroteObject = false;
         try
         {
@@ -128,16 +119,16 @@ public static partial class UploadDocument
                 CreatedAt = now,
             };
             db.Documents.Add(document);
-            db.EnqueueEvent(Topics.DocumentUploaded, access.TenantId, userId, new DocumentUploaded(document.Id, document.Filename,
-                document.MimeType, file.Id, file.FileSize, file.S3Path, content.Sha256, file.Md5Hash, !file.Inserted, access.DatabaseName), time);
-            db.EnqueueAudit(access.TenantId, userId, AuditActions.DocumentUploaded, "document", document.Id.ToString(),
+            db.EnqueueEvent(Topics.DocumentUploaded, tenant.TenantId, userId, new DocumentUploaded(document.Id, document.Filename,
+                document.MimeType, file.Id, file.FileSize, file.S3Path, content.Sha256, file.Md5Hash, !file.Inserted, tenant.DatabaseName), time);
+            db.EnqueueAudit(tenant.TenantId, userId, AuditActions.DocumentUploaded, "document", document.Id.ToString(),
                 new { filename = document.Filename, file_id = file.Id, file_size = file.FileSize, was_deduplicated = !file.Inserted },
                 time);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            outboxSignal.Notify(access.DatabaseName);
+            outboxSignal.Notify(tenant.DatabaseName);
 
-            LogUploaded(logger, access.TenantId, document.Id, file.Id, file.FileSize, !file.Inserted);
+            LogUploaded(logger, tenant.TenantId, document.Id, file.Id, file.FileSize, !file.Inserted);
             UploadMetrics.Uploaded(file.FileSize, !file.Inserted, time, started);
             var storedFile = new StoredFile
             {
@@ -148,7 +139,7 @@ public static partial class UploadDocument
                 FileSize = file.FileSize,
                 CreatedAt = file.CreatedAt,
             };
-            return ApiResults.Created($"/api/tenants/{access.TenantId}/documents/{document.Id}",
+            return ApiResults.Created($"/api/tenants/{tenant.TenantId}/documents/{document.Id}",
                 "Document uploaded successfully", DocumentWithFile.From(document, storedFile));
         }
         catch when (wroteObject)

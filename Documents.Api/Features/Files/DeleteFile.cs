@@ -1,41 +1,26 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.Storage;
-using SaasPlatform.TenancyClient;
 using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Files;
 
-/// <summary>
-/// <c>DELETE /api/files/{tid}/files/{fid}</c> (admin): an orphaned file goes at once, row and object (D10). The row
-/// stays locked until the object is gone, so no upload can reuse it or write the same key meanwhile.
-/// </summary>
 public static class DeleteFile
 {
     public sealed record DeletedFile(Guid FileId, string Md5Hash, long FreedStorageBytes, double FreedStorageMb);
 
+    /// <remarks>
+    /// <c>DELETE /api/files/{tid}/files/{fid}</c> (admin): an orphaned file goes at once, row and object (D10). The row
+    /// stays locked until the object is gone, so no upload can reuse it or write the same key meanwhile.
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope<DeletedFile>>, ApiError>> HandleAsync(
-        string tenantId, Guid fileId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDbContextFactory tenants,
-        ObjectStorage storage, OutboxSignal outboxSignal, TimeProvider time, CancellationToken cancellationToken)
+        Guid fileId, TenantScope tenant, ObjectStorage storage, OutboxSignal outboxSignal, TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        var userId = user.UserId();
-        var access = await checker.RequireAsync(tenantId, userId, TenantRole.Viewer, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
-
-        if (access.Role != TenantRole.Admin)
-        {
-            return ApiError.Forbidden("Admin access required for this operation");
-        }
-
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var db = await tenant.OpenDbAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var file = await db.Files.FromSql($"SELECT * FROM files WHERE id = {fileId} FOR UPDATE")
             .FirstOrDefaultAsync(cancellationToken);
@@ -51,12 +36,12 @@ public static class DeleteFile
         }
 
         db.Files.Remove(file);
-        db.EnqueueAudit(access.TenantId, userId, AuditActions.FileDeleted, "file", file.Id.ToString(),
+        db.EnqueueAudit(tenant.TenantId, tenant.UserId, AuditActions.FileDeleted, "file", file.Id.ToString(),
             new { md5_hash = file.Md5Hash, sha256 = file.Sha256Hash, file_size = file.FileSize }, time);
         await db.SaveChangesAsync(cancellationToken);
         await storage.DeleteAsync(file.S3Path, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        outboxSignal.Notify(access.DatabaseName);
+        outboxSignal.Notify(tenant.DatabaseName);
 
         return ApiResults.Ok("Orphaned file deleted successfully",
             new DeletedFile(file.Id, file.Md5Hash, file.FileSize, Math.Round(file.FileSize / 1048576.0, 2)));

@@ -1,27 +1,17 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenancyClient;
 using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Files;
 
-/// <summary><c>GET /api/files/{tid}/files/{fid}</c>: every column, the document count and the documents themselves.</summary>
 public static class GetFile
 {
+    /// <remarks><c>GET /api/files/{tid}/files/{fid}</c>: every column, the document count and the documents themselves.</remarks>
     public static async Task<Results<Ok<SuccessEnvelope<FileDetail>>, ApiError>> HandleAsync(
-        string tenantId, Guid fileId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDbContextFactory tenants,
-        CancellationToken cancellationToken)
+        Guid fileId, TenantScope tenant, CancellationToken cancellationToken)
     {
-        var access = await checker.RequireAsync(tenantId, user.UserId(), TenantRole.Viewer, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
-
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var db = await tenant.OpenDbAsync(cancellationToken);
         var file = await db.Files.AsNoTracking().FirstOrDefaultAsync(f => f.Id == fileId, cancellationToken);
         if (file is null)
         {

@@ -1,18 +1,11 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenancyClient;
 using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Files;
 
-/// <summary>
-/// <c>GET /api/files/{tid}/files</c>: the tenant's files, newest first, paged. With <c>include_stats=true</c> every
-/// column plus <c>document_count</c>/<c>is_orphaned</c>, and storage statistics over all files (not just the page).
-/// </summary>
 public static class ListFiles
 {
     public sealed record FilePage(
@@ -22,17 +15,14 @@ public static class ListFiles
 
     public sealed record StorageStats(long TotalFiles, long TotalStorageBytes, double TotalStorageMb);
 
+    /// <remarks>
+    /// <c>GET /api/files/{tid}/files</c>: the tenant's files, newest first, paged. With <c>include_stats=true</c> every
+    /// column plus <c>document_count</c>/<c>is_orphaned</c>, and storage statistics over all files (not just the page).
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope<FilePage>>, ApiError>> HandleAsync(
-        string tenantId, string? page, [FromQuery(Name = "per_page")] string? perPage,
-        [FromQuery(Name = "include_stats")] string? includeStats, ClaimsPrincipal user, TenantAccessChecker checker,
-        TenantDbContextFactory tenants, CancellationToken cancellationToken)
+        string? page, [FromQuery(Name = "per_page")] string? perPage,
+        [FromQuery(Name = "include_stats")] string? includeStats, TenantScope tenant, CancellationToken cancellationToken)
     {
-        var access = await checker.RequireAsync(tenantId, user.UserId(), TenantRole.Viewer, cancellationToken);
-        if (access.Failed(out var error))
-        {
-            return error;
-        }
-
         var (paging, pagingError) = Paging.Parse(page, perPage);
         if (pagingError is not null)
         {
@@ -40,7 +30,7 @@ public static class ListFiles
         }
 
         var withStats = string.Equals(includeStats, "true", StringComparison.OrdinalIgnoreCase);
-        await using var db = await tenants.CreateDbContextAsync(access.DatabaseName, cancellationToken);
+        var db = await tenant.OpenDbAsync(cancellationToken);
         var total = await db.Files.LongCountAsync(cancellationToken);
         var ordered = db.Files.AsNoTracking().OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id)
             .Skip(paging.Skip).Take(paging.PerPage);

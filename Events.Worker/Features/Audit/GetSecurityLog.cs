@@ -9,24 +9,18 @@ using SaasPlatform.ServiceDefaults.Http;
 
 namespace Events.Worker.Features.Audit;
 
-/// <summary>
-/// <c>GET /internal/security-log?limit=&amp;cursor=&amp;user_id=&amp;action=</c>: the operators' security log
-/// (<see cref="SecurityLog"/>), newest first, for holders of the internal key only (never routed by the gateway).
-/// Keyset paging: <c>next_cursor</c> of one page is the <c>cursor</c> of the next, so deep pages cost what the first
-/// does and nothing can overflow.
-/// </summary>
 internal static class GetSecurityLog
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    public static RouteGroupBuilder MapGetSecurityLog(this RouteGroupBuilder group)
-    {
-        group.MapGet("/security-log", HandleAsync).WithName("GetSecurityLog");
-        return group;
-    }
-
-    private static async Task<Results<Ok<SuccessEnvelope<SecurityLogPage>>, ApiError>> HandleAsync(
+    /// <remarks>
+    /// <c>GET /internal/security-log?limit=&amp;cursor=&amp;user_id=&amp;action=</c>: the operators' security log
+    /// (<see cref="SecurityLog"/>), newest first, for holders of the internal key only (never routed by the gateway).
+    /// Keyset paging: <c>next_cursor</c> of one page is the <c>cursor</c> of the next, so deep pages cost what the first
+    /// does and nothing can overflow.
+    /// </remarks>
+    public static async Task<Results<Ok<SuccessEnvelope<SecurityLogPage>>, ApiError>> HandleAsync(
         string? limit, string? cursor, [FromQuery(Name = "user_id")] string? userId, string? action,
         EventsDbContext db, CancellationToken cancellationToken)
     {

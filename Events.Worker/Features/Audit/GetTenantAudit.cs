@@ -4,41 +4,25 @@ using Events.Worker.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.Audit;
 
-/// <summary><c>GET /api/tenants/{tenantId}/audit?page=&amp;per_page=</c>: a tenant's audit log, newest first, admins only (D17).</summary>
 internal static class GetTenantAudit
 {
-    public static RouteGroupBuilder MapGetTenantAudit(this RouteGroupBuilder group)
+    /// <remarks><c>GET /api/tenants/{tenantId}/audit?page=&amp;per_page=</c>: a tenant's audit log, newest first, admins only (D17).</remarks>
+    public static async Task<Results<Ok<SuccessEnvelope<AuditPage>>, ApiError>> HandleAsync(
+        string? page, [FromQuery(Name = "per_page")] string? perPage, TenantScope tenant, EventsDbContext db,
+        CancellationToken cancellationToken)
     {
-        group.MapGet("/{tenantId}/audit", HandleAsync)
-            .RequireAuthorization()
-            .WithName("GetTenantAudit")
-            .WithSummary("A tenant's audit log, newest first (admin)");
-        return group;
-    }
-
-    private static async Task<Results<Ok<SuccessEnvelope<AuditPage>>, ApiError>> HandleAsync(
-        string tenantId, string? page, [FromQuery(Name = "per_page")] string? perPage, HttpContext http,
-        TenantAccessChecker access, EventsDbContext db, CancellationToken cancellationToken)
-    {
-        var membership = await access.RequireAsync(tenantId, http.User.UserId(), TenantRole.Admin, cancellationToken);
-        if (membership.Failed(out var denied))
-        {
-            return denied;
-        }
-
         var (paging, invalid) = Paging.Parse(page, perPage);
         if (invalid is not null)
         {
             return invalid;
         }
 
-        var id = membership.TenantId;
+        var id = tenant.TenantId;
         var query = db.AuditRecords.AsNoTracking().Where(a => a.TenantId == id);
         var total = await query.LongCountAsync(cancellationToken);
         var records = await query

@@ -1,22 +1,17 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
 namespace Identity.Api.Features.Auth;
 
 public static class AuthHealth
 {
-    /// <summary><c>GET /api/auth/health</c>: the original's plain (not enveloped) description (contract §2.1).</summary>
-    public static RouteGroupBuilder MapAuthHealth(this RouteGroupBuilder group)
+    public sealed record AuthHealthData(string Status, string Service, Dictionary<string, string> Endpoints);
+
+    /// <remarks><c>GET /api/auth/health</c>: the original's plain (not enveloped) description.</remarks>
+    public static Ok<AuthHealthData> Handle() => TypedResults.Ok(new AuthHealthData("healthy", "authentication", new()
     {
-        group.MapGet("/health", () => TypedResults.Ok(new
-        {
-            status = "healthy",
-            service = "authentication",
-            endpoints = new Dictionary<string, string>
-            {
-                ["register"] = "/api/auth/register (POST)",
-                ["login"] = "/api/auth/login (POST)",
-                ["refresh"] = "/api/auth/refresh (POST)",
-                ["logout"] = "/api/auth/logout (POST)",
-            },
-        })).WithName("AuthHealth");
-        return group;
-    }
+        ["register"] = "/api/auth/register (POST)",
+        ["login"] = "/api/auth/login (POST)",
+        ["refresh"] = "/api/auth/refresh (POST)",
+        ["logout"] = "/api/auth/logout (POST)",
+    }));
 }

@@ -19,14 +19,6 @@ public static class Login
 {
     public const string InvalidMessage = "Invalid login data provided";
 
-    public static RouteGroupBuilder MapLogin(this RouteGroupBuilder group)
-    {
-        group.MapPost("/login", HandleAsync)
-            .WithName("Login")
-            .WithSummary("Log in with email and password; returns access and refresh tokens, the user and their active tenants");
-        return group;
-    }
-
     public static async Task<Results<Ok<AuthEnvelope>, ApiError>> HandleAsync(
         [FromBody] JsonElement body,
         HttpContext context,

@@ -13,15 +13,6 @@ public static class Logout
     /// <summary>Optional body: the client's refresh token, whose session is revoked too if it is another one.</summary>
     public sealed record LogoutRequest(string? RefreshToken);
 
-    public static RouteGroupBuilder MapLogout(this RouteGroupBuilder group)
-    {
-        group.MapPost("/logout", HandleAsync)
-            .RequireAuthorization()
-            .WithName("Logout")
-            .WithSummary("Revoke the access token and its session (and the session of an optional refresh_token)");
-        return group;
-    }
-
     public static async Task<Ok<AuthEnvelope>> HandleAsync(
         ClaimsPrincipal user,
         HttpContext context,

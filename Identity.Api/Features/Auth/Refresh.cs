@@ -9,14 +9,6 @@ namespace Identity.Api.Features.Auth;
 
 public static class Refresh
 {
-    public static RouteGroupBuilder MapRefresh(this RouteGroupBuilder group)
-    {
-        group.MapPost("/refresh", HandleAsync)
-            .WithName("RefreshToken")
-            .WithSummary("Exchange the refresh token (Authorization: Bearer) for a new access and refresh token");
-        return group;
-    }
-
     public static async Task<Results<Ok<AuthEnvelope>, ApiError>> HandleAsync(
         HttpContext context,
         RefreshTokenReader reader,

@@ -18,14 +18,6 @@ public static class Register
 {
     public const string InvalidMessage = "Invalid user data provided";
 
-    public static RouteGroupBuilder MapRegister(this RouteGroupBuilder group)
-    {
-        group.MapPost("/register", HandleAsync)
-            .WithName("Register")
-            .WithSummary("Create an account (first_name, last_name, email, password)");
-        return group;
-    }
-
     public static async Task<Results<Created<AuthEnvelope>, ApiError>> HandleAsync(
         [FromBody] JsonElement body,
         HttpContext context,

@@ -18,15 +18,6 @@ public static class InternalUsers
 
     public sealed record LookupRequest(List<Guid>? Ids);
 
-    public static RouteGroupBuilder MapInternalUsers(this RouteGroupBuilder group)
-    {
-        group.MapGet("/users/{id:guid}", GetAsync);
-        group.MapGet("/users/by-email", GetByEmailAsync);
-        group.MapPost("/users/lookup", LookupAsync);
-        group.MapPost("/users/{id:guid}/deactivate", DeactivateAsync);
-        return group;
-    }
-
     public static async Task<Results<Ok<UserResponse>, ApiError>> GetAsync(Guid id, IdentityDbContext db, UserCache users,
         CancellationToken cancellationToken)
     {

@@ -9,12 +9,6 @@ namespace Identity.Api.Features.Users;
 
 public static class GetMe
 {
-    public static RouteGroupBuilder MapGetMe(this RouteGroupBuilder group)
-    {
-        group.MapGet("/me", HandleAsync).RequireAuthorization().WithName("GetCurrentUser");
-        return group;
-    }
-
     public static async Task<Results<Ok<SuccessEnvelope<UserResponse>>, ApiError>> HandleAsync(
         ClaimsPrincipal principal, IdentityDbContext db, UserCache users, CancellationToken cancellationToken)
     {

@@ -14,15 +14,6 @@ namespace Identity.Api.Features.Users;
 
 public static class UpdateMe
 {
-    public static RouteGroupBuilder MapUpdateMe(this RouteGroupBuilder group)
-    {
-        group.MapPut("/me", HandleAsync)
-            .RequireAuthorization()
-            .WithName("UpdateCurrentUser")
-            .WithSummary("Change first_name and/or last_name; absent fields are kept, {} changes nothing");
-        return group;
-    }
-
     public static async Task<Results<Ok<SuccessEnvelope<UserResponse>>, ApiError>> HandleAsync(
         ClaimsPrincipal principal,
         [FromBody] JsonElement body,

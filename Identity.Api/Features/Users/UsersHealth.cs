@@ -1,14 +1,13 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Features.Users;
 
 public static class UsersHealth
 {
-    /// <summary><c>GET /api/users/health</c> in the envelope (contract §2.1).</summary>
-    public static RouteGroupBuilder MapUsersHealth(this RouteGroupBuilder group)
-    {
-        group.MapGet("/health", () => ApiResults.Ok("Users API is healthy", new { status = "healthy", blueprint = "users" }))
-            .WithName("UsersHealth");
-        return group;
-    }
+    public sealed record UsersHealthData(string Status, string Blueprint);
+
+    /// <remarks><c>GET /api/users/health</c> in the envelope.</remarks>
+    public static Ok<SuccessEnvelope<UsersHealthData>> Handle() =>
+        ApiResults.Ok("Users API is healthy", new UsersHealthData("healthy", "users"));
 }

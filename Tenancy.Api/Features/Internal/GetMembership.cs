@@ -5,12 +5,12 @@ using Tenancy.Api.Data;
 
 namespace Tenancy.Api.Features.Internal;
 
-/// <summary>
-/// The question every tenant-scoped request of another service asks (through <see cref="TenantAccessChecker"/>):
-/// is this user a member of this active tenant, and with which role? 404 when not.
-/// </summary>
 public static class GetMembership
 {
+    /// <remarks>
+    /// The question every tenant-scoped request of another service asks (through <see cref="TenantAccessChecker"/>):
+    /// is this user a member of this active tenant, and with which role? 404 when not.
+    /// </remarks>
     public static async Task<Results<Ok<TenantMembership>, NotFound>> HandleAsync(
         Guid tenantId, Guid userId, TenancyDbContext db, CancellationToken cancellationToken)
     {

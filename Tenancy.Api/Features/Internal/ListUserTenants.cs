@@ -6,9 +6,9 @@ using Tenancy.Api.Data;
 
 namespace Tenancy.Api.Features.Internal;
 
-/// <summary>The active tenants of a user, newest membership first; Identity.Api's login lists them.</summary>
 public static class ListUserTenants
 {
+    /// <remarks>The active tenants of a user, newest membership first; Identity.Api's login lists them.</remarks>
     public static async Task<Ok<List<UserTenant>>> HandleAsync(Guid userId, TenancyDbContext db, CancellationToken cancellationToken)
     {
         var rows = await db.Memberships.AsNoTracking()

@@ -15,10 +15,6 @@ using Tenancy.Api.Identity;
 
 namespace Tenancy.Api.Features.Members;
 
-/// <summary>
-/// <c>POST /api/tenants/{id}/users</c> (admin), body <c>{user_id, role}</c>. The user must exist and be active;
-/// adding an existing member is a 400 whose message says "already" (D5), also when two adds race.
-/// </summary>
 public static class AddMember
 {
     public sealed record MemberAdded(
@@ -27,6 +23,10 @@ public static class AddMember
         string Role,
         [property: System.Text.Json.Serialization.JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset JoinedAt);
 
+    /// <remarks>
+    /// <c>POST /api/tenants/{id}/users</c> (admin), body <c>{user_id, role}</c>. The user must exist and be active;
+    /// adding an existing member is a 400 whose message says "already" (D5), also when two adds race.
+    /// </remarks>
     public static async Task<Results<Created<SuccessEnvelope<MemberAdded>>, ApiError>> HandleAsync(
         Guid tenantId, ClaimsPrincipal user, [FromBody] JsonElement body, TenancyDbContext db, IdentityUsers users,
         TimeProvider time, CancellationToken cancellationToken)

@@ -11,13 +11,13 @@ using Tenancy.Api.Features.Tenants;
 
 namespace Tenancy.Api.Features.Members;
 
-/// <summary>
-/// <c>DELETE /api/tenants/{id}/users/{user_id}</c> (admin). The last admin cannot be removed (D5). Race-free: the
-/// tenant's admin rows are locked (<c>FOR UPDATE</c>) in the transaction that checks and deletes, so two admins
-/// removing each other at once cannot both succeed.
-/// </summary>
 public static class RemoveMember
 {
+    /// <remarks>
+    /// <c>DELETE /api/tenants/{id}/users/{user_id}</c> (admin). The last admin cannot be removed (D5). Race-free: the
+    /// tenant's admin rows are locked (<c>FOR UPDATE</c>) in the transaction that checks and deletes, so two admins
+    /// removing each other at once cannot both succeed.
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope>, ApiError>> HandleAsync(
         Guid tenantId, Guid userId, ClaimsPrincipal user, TenancyDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {

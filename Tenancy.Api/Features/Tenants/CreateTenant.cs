@@ -9,12 +9,12 @@ using Tenancy.Api.Provisioning;
 
 namespace Tenancy.Api.Features.Tenants;
 
-/// <summary>
-/// <c>POST /api/tenants</c>: any authenticated user creates a tenant and becomes its admin. Answers 201 only once the
-/// tenant's database exists at the current schema (D7); see <see cref="TenantProvisioner"/>.
-/// </summary>
 public static class CreateTenant
 {
+    /// <remarks>
+    /// <c>POST /api/tenants</c>: any authenticated user creates a tenant and becomes its admin. Answers 201 only once the
+    /// tenant's database exists at the current schema (D7); see <see cref="TenantProvisioner"/>.
+    /// </remarks>
     public static async Task<Results<Created<SuccessEnvelope<TenantView>>, ApiError>> HandleAsync(
         ClaimsPrincipal user, [FromBody] JsonElement body, TenantProvisioner provisioner)
     {

@@ -10,12 +10,12 @@ using SaasPlatform.TenancyClient;
 
 namespace Tenancy.Api.Features.Tenants;
 
-/// <summary>
-/// <c>DELETE /api/tenants/{id}</c> (admin): soft delete. The database and the memberships stay; from now on every
-/// endpoint of the tenant answers 404 (other services within a second, through their access cache).
-/// </summary>
 public static class DeleteTenant
 {
+    /// <remarks>
+    /// <c>DELETE /api/tenants/{id}</c> (admin): soft delete. The database and the memberships stay; from now on every
+    /// endpoint of the tenant answers 404 (other services within a second, through their access cache).
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope>, ApiError>> HandleAsync(
         Guid tenantId, ClaimsPrincipal user, Data.TenancyDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {

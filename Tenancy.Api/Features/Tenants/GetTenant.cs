@@ -9,12 +9,12 @@ using Tenancy.Api.Identity;
 
 namespace Tenancy.Api.Features.Tenants;
 
-/// <summary>
-/// <c>GET /api/tenants/{id}</c> (any member): the tenant, the caller's role and the members who are active users,
-/// oldest membership first.
-/// </summary>
 public static class GetTenant
 {
+    /// <remarks>
+    /// <c>GET /api/tenants/{id}</c> (any member): the tenant, the caller's role and the members who are active users,
+    /// oldest membership first.
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope<TenantView>>, ApiError>> HandleAsync(
         Guid tenantId, ClaimsPrincipal user, TenancyDbContext db, TenantCache cache, IdentityUsers users, CancellationToken cancellationToken)
     {

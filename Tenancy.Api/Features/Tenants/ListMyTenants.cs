@@ -7,9 +7,9 @@ using Tenancy.Api.Identity;
 
 namespace Tenancy.Api.Features.Tenants;
 
-/// <summary><c>GET /api/users/me/tenants</c>: as <c>GET /api/tenants</c>, and 404 once the user row is gone.</summary>
 public static class ListMyTenants
 {
+    /// <remarks><c>GET /api/users/me/tenants</c>: as <c>GET /api/tenants</c>, and 404 once the user row is gone.</remarks>
     public static async Task<Results<Ok<SuccessEnvelope<List<TenantView>>>, ApiError>> HandleAsync(
         ClaimsPrincipal principal, TenancyDbContext db, TenantCache cache, IdentityUsers users, CancellationToken cancellationToken)
     {

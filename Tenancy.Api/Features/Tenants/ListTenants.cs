@@ -8,9 +8,9 @@ using Tenancy.Api.Data;
 
 namespace Tenancy.Api.Features.Tenants;
 
-/// <summary><c>GET /api/tenants</c>: the caller's active tenants with role and joined_at, newest membership first.</summary>
 public static class ListTenants
 {
+    /// <remarks><c>GET /api/tenants</c>: the caller's active tenants with role and joined_at, newest membership first.</remarks>
     public static async Task<Ok<SuccessEnvelope<List<TenantView>>>> HandleAsync(
         ClaimsPrincipal user, TenancyDbContext db, TenantCache cache, CancellationToken cancellationToken) =>
         ApiResults.Ok("Tenants retrieved successfully", await LoadAsync(db, cache, user.UserId(), cancellationToken));

@@ -11,12 +11,12 @@ using Tenancy.Api.Data;
 
 namespace Tenancy.Api.Features.Tenants;
 
-/// <summary>
-/// <c>PUT /api/tenants/{id}</c> (admin): rename. <c>name</c> is optional; <c>{}</c> changes nothing (D3);
-/// <c>is_active</c> is accepted and ignored, as in the original (deleting is <c>DELETE</c>).
-/// </summary>
 public static class UpdateTenant
 {
+    /// <remarks>
+    /// <c>PUT /api/tenants/{id}</c> (admin): rename. <c>name</c> is optional; <c>{}</c> changes nothing (D3);
+    /// <c>is_active</c> is accepted and ignored, as in the original (deleting is <c>DELETE</c>).
+    /// </remarks>
     public static async Task<Results<Ok<SuccessEnvelope<TenantView>>, ApiError>> HandleAsync(
         Guid tenantId, ClaimsPrincipal user, [FromBody] JsonElement body, TenancyDbContext db, TimeProvider time,
         CancellationToken cancellationToken)

@@ -120,6 +120,29 @@ public sealed class GatewayTests(PlatformFixture platform)
         Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("Bearer", out _));
     }
 
+    [Theory]
+    [InlineData("documents", "/api/tenants/{tenantId}/documents/{documentId}", "get", "GetDocument", "A document with its file", "the document with its file")]
+    [InlineData("documents", "/api/files/{tenantId}/files/{fileId}", "delete", "DeleteFile", "Delete an orphaned file and its object (admin)", "an orphaned file goes at once")]
+    [InlineData("tenancy", "/api/tenants/{tenantId}", "put", "UpdateTenant", "Rename a tenant (admin)", "changes nothing")]
+    [InlineData("events", "/api/tenants/{tenantId}/audit", "get", "GetTenantAudit", "A tenant's audit log, newest first (admin)", "admins only")]
+    [InlineData("identity", "/api/auth/login", "post", "Login", "Log in with email and password; returns access and refresh tokens, the user and their active tenants", null)]
+    public async Task Docs_name_and_summarise_each_operation_and_carry_its_handler_comment(
+        string service, string path, string method, string operationId, string summary, string? descriptionPart)
+    {
+        using var gateway = platform.CreateGatewayClient();
+
+        var document = await gateway.GetFromJsonAsync<JsonElement>(new Uri($"/api/docs/openapi/{service}.json", UriKind.Relative));
+
+        var operation = document.GetProperty("paths").GetProperty(path).GetProperty(method);
+        Assert.Equal(operationId, operation.GetProperty("operationId").GetString());
+        Assert.Equal(summary, operation.GetProperty("summary").GetString());
+        if (descriptionPart is not null)
+        {
+            // The handler method's XML comment (<remarks>), which reaches the document only through the documentation file.
+            Assert.Contains(descriptionPart, operation.GetProperty("description").GetString()!, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Docs_describe_both_shapes_of_a_file_list_item()
     {

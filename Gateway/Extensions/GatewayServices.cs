@@ -1,0 +1,46 @@
+using Gateway;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SaasPlatform.ServiceDefaults;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class GatewayServices
+{
+    public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
+    {
+        builder.AddEdgeProtection();
+        builder.AddUploadLimits();
+
+        builder.Services.AddFailFastForwarding();
+        // A proxy cluster per backend, named after it and reached through service discovery; first source, so configuration can override it.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = PlatformServices.Backends.Select(service => KeyValuePair.Create(
+                $"ReverseProxy:Clusters:{service}:Destinations:d1:Address", (string?)PlatformServices.Address(service).OriginalString)),
+        });
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddServiceDiscoveryDestinationResolver();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHttpClient(nameof(ServiceHealth));
+        builder.Services.AddSingleton(services => new ServiceHealth(
+            services.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ServiceHealth)),
+            services.GetRequiredService<TimeProvider>(), services.GetRequiredService<ILogger<ServiceHealth>>()));
+        builder.Services.AddHostedService(services => services.GetRequiredService<ServiceHealth>());
+        return builder;
+    }
+
+    public static WebApplication MapGatewayEndpoints(this WebApplication app)
+    {
+        app.MapApiInfo();
+        app.MapApiDocs();
+        app.MapReverseProxy(proxy =>
+        {
+            UploadLimits.MapOversizedBodyTo413(proxy);
+            // A destination whose requests fail at the transport is taken out for a while, like one the active check finds down.
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+}
