@@ -26,6 +26,9 @@ public static class TenantDataExtensions
         services.Configure<TenantConnectionOptions>(builder.Configuration.GetSection(TenantConnectionOptions.SectionName));
         services.Configure<TenantAccessOptions>(builder.Configuration.GetSection(TenantAccessOptions.SectionName));
 
+        // The servers of tenant databases: main (ConnectionStrings:postgres) and any ConnectionStrings:tenants-<name>.
+        services.AddSingleton(sp => TenantServers.FromConfiguration(sp.GetRequiredService<IConfiguration>(),
+            sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value.ServerConnectionStringName));
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value;

@@ -5,10 +5,13 @@ namespace SaasPlatform.TenantData.Access;
 
 /// <summary>
 /// What Tenancy.Api says about one user in one active tenant: the answer of
-/// <c>GET /internal/tenants/{tenantId}/members/{userId}</c>.
+/// <c>GET /internal/tenants/{tenantId}/members/{userId}</c>, including the server that holds the tenant's database
+/// (absent from an older Tenancy.Api: then the one server there was, <c>main</c>).
 /// </summary>
-public sealed record TenantMembership(Guid TenantId, string TenantName, string DatabaseName, string Role)
+public sealed record TenantMembership(Guid TenantId, string TenantName, string DatabaseName, string Role, string? Server = null)
 {
+    public string TenantServer => Server ?? Connections.TenantServers.Main;
+
     public TenantRole TenantRole => TenantRoles.Parse(Role);
 }
 

@@ -7,7 +7,7 @@ namespace Tenancy.Api.Provisioning;
 
 /// <summary>
 /// Start-up work before the service is ready: migrate tenancydb (creating it if missing), bring the tenant template
-/// database to the current tenant schema, and undo provisionings a crash interrupted. Afterwards the recovery keeps
+/// database of every tenant server to the current tenant schema, register the configured servers, and undo provisionings a crash interrupted. Afterwards the recovery keeps
 /// running now and then, for crashes of other instances.
 /// </summary>
 public sealed class TenancyStartup(
@@ -25,6 +25,7 @@ public sealed class TenancyStartup(
                 await using var scope = services.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TenancyDbContext>();
                 await db.Database.MigrateExclusivelyAsync(stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<TenantPlacement>().RegisterConfiguredServersAsync(stoppingToken);
                 await scope.ServiceProvider.GetRequiredService<TenantTemplate>().EnsureCurrentAsync(stoppingToken);
                 await scope.ServiceProvider.GetRequiredService<ProvisioningRecovery>().RecoverAsync(stoppingToken);
                 gate.Open();
