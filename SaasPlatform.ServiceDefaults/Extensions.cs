@@ -112,8 +112,8 @@ public static class Extensions
 
     /// <summary>
     /// Per-call Information lines of outgoing HTTP (IHttpClientFactory's "Start/End processing" pairs) and of the
-    /// resilience pipeline (an "Execution attempt" per call) are dropped: background polls (the revocation feed every
-    /// 250 ms) made them most of an idle platform's logs. Their warnings (retries, failures) still come through.
+    /// resilience pipeline (an "Execution attempt" per call) are dropped: background polls (the revocation feed, then
+    /// read every 250 ms) made them most of an idle platform's logs. Their warnings (retries, failures) still come through.
     /// </summary>
     public static void QuietBackgroundLogs(ILoggingBuilder logging)
     {

@@ -104,10 +104,16 @@ for service in gateway identity-api tenancy-api documents-api events-worker; do
   overrides+=("--ServiceOverrides:$service:Bench:RunId=$run_id")
 done
 
+# BENCH_DIRECT_ENDPOINTS=1: the services listen on their ports themselves, without DCP's development proxy in front
+# of each (production has none: a Kubernetes Service is kube-proxy in the kernel). The default measures through it,
+# as the figures were taken.
+platform_mode=()
+[ -n "${BENCH_DIRECT_ENDPOINTS:-}" ] && platform_mode+=(--Platform:DirectEndpoints=true)
+
 start_platform() {
   echo "==> starting the platform (log: $platform_log)" >&2
   setsid dotnet run --project SaasPlatform.AppHost -c Release --no-build --launch-profile http -- \
-    --Platform:Infrastructure=local \
+    --Platform:Infrastructure=local "${platform_mode[@]+"${platform_mode[@]}"}" \
     "--DevServers:KafkaPort=$kafka_port" "--DevServers:S3Port=$s3_port" "--DevServers:S3Directory=$s3_dir" \
     "${overrides[@]}" >>"$platform_log" 2>&1 < /dev/null &
   platform_pid=$!

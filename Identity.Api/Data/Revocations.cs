@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.Messaging.Changes;
 using SaasPlatform.ServiceDefaults.Auth;
 
 namespace Identity.Api.Data;
@@ -31,14 +32,64 @@ public sealed class RevocationWriter(IdentityDbContext db, RevocationList list, 
     }
 }
 
-/// <summary>Identity's own revocation source: its database, read in id order (the same query serves the HTTP feed).</summary>
-public sealed class DbRevocationFeed(IServiceScopeFactory scopes) : IRevocationFeed
+/// <summary>
+/// Identity's own revocation source: its database, read in id order (the same query serves the HTTP feed). A read
+/// that finds nothing waits for the next commit to <c>revocations</c>, which every replica hears on the change feed
+/// (docs/decisions/revocation-push.md); without a listening feed it answers at once and the reader polls.
+/// </summary>
+public sealed class DbRevocationFeed : IRevocationFeed
 {
     public const int PageSize = 1000;
 
-    public async Task<RevocationPage> ReadAfterAsync(long cursor, CancellationToken cancellationToken)
+    /// <summary>The change feed's payload prefix for a committed revocation (its trigger names the table).</summary>
+    public const string ChangePrefix = "revocations:";
+
+    private readonly IServiceScopeFactory _scopes;
+    private readonly ChangeFeed _changes;
+    private readonly TimeProvider _time;
+    private TaskCompletionSource _news = NewSignal();
+
+    public DbRevocationFeed(IServiceScopeFactory scopes, ChangeFeed changes, TimeProvider time)
     {
-        await using var scope = scopes.CreateAsyncScope();
+        (_scopes, _changes, _time) = (scopes, changes, time);
+        // A reset (the feed went dark or came back) wakes readers too: they read again and answer.
+        changes.Subscribe(payload =>
+        {
+            if (payload.StartsWith(ChangePrefix, StringComparison.Ordinal))
+            {
+                Wake();
+            }
+        }, Wake);
+    }
+
+    public async Task<RevocationPage> ReadAfterAsync(long cursor, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var deadline = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
+        while (true)
+        {
+            // Taken before the read: a revocation committed after the read completes it, so none is slept through.
+            var news = Volatile.Read(ref _news).Task;
+            var page = await ReadOnceAsync(cursor, cancellationToken);
+            var left = TimeSpan.FromSeconds((double)(deadline - _time.GetTimestamp()) / _time.TimestampFrequency);
+            if (page.Items.Count > 0 || left <= TimeSpan.Zero || !_changes.IsLive)
+            {
+                return page;
+            }
+
+            try
+            {
+                await news.WaitAsync(left, _time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return page;
+            }
+        }
+    }
+
+    private async Task<RevocationPage> ReadOnceAsync(long cursor, CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
         var items = await db.Revocations.AsNoTracking()
             .Where(r => r.Id > cursor)
@@ -48,6 +99,10 @@ public sealed class DbRevocationFeed(IServiceScopeFactory scopes) : IRevocationF
             .ToListAsync(cancellationToken);
         return new RevocationPage(items, items.Count > 0 ? items[^1].Id : cursor);
     }
+
+    private void Wake() => Interlocked.Exchange(ref _news, NewSignal()).TrySetResult();
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 /// <summary>

@@ -15,8 +15,30 @@ public static class PlatformReplicasExtensions
     public static IResourceBuilder<ProjectResource> WithPlatformReplicas(this IResourceBuilder<ProjectResource> project)
     {
         var replicas = Count(project.ApplicationBuilder.Configuration);
-        return replicas == 1 ? project : project.WithReplicas(replicas);
+        if (replicas > 1)
+        {
+            return project.WithReplicas(replicas);
+        }
+
+        if (project.ApplicationBuilder.Configuration.GetValue<bool>(DirectEndpointsSettingName))
+        {
+            // The service binds its endpoints itself: no development proxy between callers and it.
+            foreach (var endpoint in project.Resource.Annotations.OfType<EndpointAnnotation>())
+            {
+                endpoint.IsProxied = false;
+            }
+        }
+
+        return project;
     }
+
+    /// <summary>
+    /// <c>--Platform:DirectEndpoints=true</c> (one replica only): the services listen on their endpoints' ports
+    /// themselves instead of behind DCP's development proxy, one user-space TCP relay per hop that production (a
+    /// Kubernetes Service, kube-proxy in the kernel) does not have. For measuring the platform rather than the proxy
+    /// (bench/README.md).
+    /// </summary>
+    public const string DirectEndpointsSettingName = "Platform:DirectEndpoints";
 
     public static int Count(IConfiguration configuration) => configuration[SettingName] switch
     {

@@ -28,7 +28,7 @@ public static class AuthenticationExtensions
         builder.Services.AddSingleton<JwksSigningKeySource>();
         builder.Services.AddSingleton<ISigningKeySource>(sp => sp.GetRequiredService<JwksSigningKeySource>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JwksSigningKeySource>());
-        // Polled every 250 ms: per-request HttpClient logs would flood every service's log (failures are still logged by RevocationSync).
+        // Read continuously (long polls): per-request HttpClient logs would flood every service's log (failures are still logged by RevocationSync).
         builder.Services.AddHttpClient<IRevocationFeed, HttpRevocationFeed>().AddInternalApiKey().RemoveAllLoggers();
         return builder.AddTokenValidation();
     }

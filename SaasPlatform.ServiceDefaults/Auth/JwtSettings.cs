@@ -25,7 +25,16 @@ public sealed class JwtSettings
     /// <summary>Where validating services follow revocations (logouts, revoked sessions, deactivated users).</summary>
     public Uri RevocationFeedUri { get; set; } = new("http://identity-api/internal/revocations");
 
-    /// <summary>How often the revocation feed is polled; the bound on how late a revocation is honoured.</summary>
+    /// <summary>
+    /// How long one read of the revocation feed may wait at Identity for the next revocation (a long poll). Well under
+    /// <see cref="RevocationMaxStaleness"/>: every answer, even an empty one, counts as a complete read.
+    /// </summary>
+    public TimeSpan RevocationWait { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The shortest time between two reads of the feed when it cannot wait (Identity's change feed is down), and the
+    /// first retry delay after a failed read.
+    /// </summary>
     public TimeSpan RevocationPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>

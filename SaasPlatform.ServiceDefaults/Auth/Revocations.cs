@@ -23,7 +23,12 @@ public sealed record RevocationPage(IReadOnlyList<RevocationEntry> Items, long C
 /// <summary>Source of revocations: Identity.Api reads its own database, the other services its HTTP feed.</summary>
 public interface IRevocationFeed
 {
-    Task<RevocationPage> ReadAfterAsync(long cursor, CancellationToken cancellationToken);
+    /// <summary>
+    /// The revocations after <paramref name="cursor"/>. When there are none, the source may hold the answer up to
+    /// <paramref name="wait"/> for the next one (a long poll: docs/decisions/revocation-push.md), and answers at once
+    /// when it cannot tell (then the reader polls).
+    /// </summary>
+    Task<RevocationPage> ReadAfterAsync(long cursor, TimeSpan wait, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -84,7 +89,11 @@ public sealed class RevocationList
     }
 }
 
-/// <summary>Polls the revocation feed; the poll interval bounds how late a logout is honoured (well under 1 s).</summary>
+/// <summary>
+/// Follows the revocation feed with long polls: each read waits at the source until something is revoked (or
+/// <see cref="JwtSettings.RevocationWait"/> passes), so a logout reaches this process milliseconds after its commit
+/// and an idle service asks about once every <see cref="JwtSettings.RevocationWait"/>, not four times a second.
+/// </summary>
 public sealed class RevocationSync(
     RevocationList list,
     IRevocationFeed feed,
@@ -95,32 +104,44 @@ public sealed class RevocationSync(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var lastPrune = time.GetUtcNow();
+        var wait = TimeSpan.Zero;   // the first read answers at once: start-up waits for it
+        var retry = settings.Value.RevocationPollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var started = time.GetTimestamp();
             try
             {
-                RevocationPage page;
-                do
+                var page = await feed.ReadAfterAsync(list.Cursor, wait, stoppingToken);
+                list.Apply(page, time.GetUtcNow());
+                retry = settings.Value.RevocationPollInterval;
+                if (page.Items.Count > 0)
                 {
-                    page = await feed.ReadAfterAsync(list.Cursor, stoppingToken);
-                    list.Apply(page, time.GetUtcNow());
+                    wait = TimeSpan.Zero;   // a full page may have more behind it: read on at once
+                    continue;
                 }
-                while (page.Items.Count > 0);
 
                 list.RecordPoll(time.GetUtcNow());
-
                 if (time.GetUtcNow() - lastPrune > TimeSpan.FromMinutes(1))
                 {
                     list.Prune(lastPrune = time.GetUtcNow());
                 }
+
+                // A source that answered at once although asked to wait (its change feed is down) is polled, not hammered.
+                var early = settings.Value.RevocationPollInterval - time.GetElapsedTime(started);
+                if (wait > TimeSpan.Zero && early > TimeSpan.Zero)
+                {
+                    await Task.Delay(early, time, stoppingToken);
+                }
+
+                wait = settings.Value.RevocationWait;
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(ex, "Revocation feed unavailable; retrying");
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                logger.LogWarning(ex, "Revocation feed unavailable; retrying in {Delay}", retry);
+                await Task.Delay(retry, time, stoppingToken);
+                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+                wait = TimeSpan.Zero;
             }
-
-            await Task.Delay(settings.Value.RevocationPollInterval, stoppingToken);
         }
     }
 }
@@ -128,9 +149,9 @@ public sealed class RevocationSync(
 /// <summary>Reads Identity.Api's feed over HTTP (service discovery resolves the host).</summary>
 public sealed class HttpRevocationFeed(HttpClient http, IOptions<JwtSettings> settings) : IRevocationFeed
 {
-    public async Task<RevocationPage> ReadAfterAsync(long cursor, CancellationToken cancellationToken)
+    public async Task<RevocationPage> ReadAfterAsync(long cursor, TimeSpan wait, CancellationToken cancellationToken)
     {
-        var uri = new Uri($"{settings.Value.RevocationFeedUri}?after={cursor}");
+        var uri = new Uri(FormattableString.Invariant($"{settings.Value.RevocationFeedUri}?after={cursor}&wait_ms={(long)wait.TotalMilliseconds}"));
         return await http.GetFromJsonAsync<RevocationPage>(uri, Microsoft.Extensions.Hosting.Extensions.WireJson, cancellationToken)
             ?? new RevocationPage([], cursor);
     }

@@ -37,15 +37,20 @@ public static class LoginLatency
         var logins = new List<double>();
         var verifies = new List<double>();
         var ratios = new List<double>();
+        var loginProfile = "–";
         for (var rep = 0; rep < options.Repeat; rep++)
         {
             var loginTimes = new List<double>();
+            var profile = CpuProfile.Start(options.RunMarker);
             for (var i = 0; i < options.Logins; i++)
             {
                 var watch = Stopwatch.StartNew();
                 await api.LoginAsync(email, cancellationToken);
                 loginTimes.Add(watch.Elapsed.TotalMilliseconds);
             }
+
+            loginProfile = profile.Stop().PerUnit(options.Logins, "login");
+            BenchLog.Write($"login: {loginProfile}");
 
             var verifyTimes = new List<double>();
             for (var i = 0; i < BcryptVerifies; i++)
@@ -74,6 +79,8 @@ public static class LoginLatency
             new Row(name, $"{Report.Ms(loginMs)} (Flask {FlaskLoginMs:0} ms)",
                 $"{(native ? "native (libxcrypt)" : "BCrypt.Net-Next")} bcrypt verify, cost {BcryptCost}: {Report.Ms(Stats.Median(verifies))}",
                 Report.Ratio(ratio), target, Report.Check(ratio <= 1.1 && loginMs <= FlaskLoginMs)),
+            new Row("Login: where the CPU goes (every process, last repetition)", loginProfile, "", "",
+                "– (the profile behind the login row)", Verdict.Info),
         ];
     }
 }

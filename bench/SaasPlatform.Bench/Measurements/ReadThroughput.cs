@@ -80,11 +80,18 @@ public static class ReadThroughput
         var cpuViaGateway = usable.ToDictionary(e => e.Name, _ => new List<CpuCost>());
         var cpuDirect = usable.ToDictionary(e => e.Name, _ => new List<CpuCost>());
 
+        // The last run's process-by-process CPU, via the gateway and direct: where the time goes.
+        var profiles = new Dictionary<(string Endpoint, bool ViaGateway), string>();
+
         async Task<WrkResult> MeasureAsync(Endpoint endpoint, Uri url, List<CpuCost> costs)
         {
             var gatewayBefore = ProcessCpu.TryUsed(gatewayPid);
             var serviceBefore = ProcessCpu.TryUsed(servicePids[endpoint.Name]);
+            var profile = CpuProfile.Start(options.RunMarker);
             var result = await Wrk.RunAsync(options, url, endpoint.Authenticated ? token : null, null, cancellationToken);
+            var whereItWent = profile.Stop().PerUnit(Math.Max(1, result.Requests), "request");
+            profiles[(endpoint.Name, url == endpoint.Gateway)] = whereItWent;
+            BenchLog.Write($"  {whereItWent}");
             var gatewayAfter = ProcessCpu.TryUsed(gatewayPid);
             var serviceAfter = ProcessCpu.TryUsed(servicePids[endpoint.Name]);
             double PerRequest(TimeSpan? before, TimeSpan? after) =>
@@ -190,6 +197,14 @@ public static class ReadThroughput
                 !targeted ? Verdict.Info
                     : double.IsNaN(gatewayMs) || double.IsNaN(serviceMs) ? Verdict.NotMeasured
                     : Report.Check(serviceMs <= MaxServiceCpuMs && gatewayMs <= MaxGatewayCpuMs)));
+        }
+
+        foreach (var endpoint in usable)
+        {
+            rows.Add(new Row($"{endpoint.Name}: where the CPU goes (every process, last run)",
+                profiles.GetValueOrDefault((endpoint.Name, true), "–"),
+                "direct: " + profiles.GetValueOrDefault((endpoint.Name, false), "–"),
+                "", "– (the profile behind the rows above)", Verdict.Info));
         }
 
         return rows;

@@ -44,20 +44,39 @@ public static class Uploads
         var multiparts = new List<double>();
         var reuploads = new List<double>();
         var hashes = new List<double>();
+        string uploadProfile = "–", putProfile = "–";
         for (var rep = 0; rep < options.Repeat; rep++)
         {
             var bytes = PseudoRandomStream.Bytes((int)options.UploadBytes, (ulong)Random.Shared.NextInt64());
+            async Task<double> UploadAsync()
+            {
+                var profile = CpuProfile.Start(options.RunMarker);
+                var elapsed = await TimedUploadAsync(api, token, tenantId, bytes, cancellationToken);
+                uploadProfile = profile.Stop().PerUnit(1, "upload");
+                return elapsed;
+            }
+
+            async Task<double> PutAsync()
+            {
+                var profile = CpuProfile.Start(options.RunMarker);
+                var elapsed = await BarePutAsync(s3, options.Bucket, bytes, cancellationToken);
+                putProfile = profile.Stop().PerUnit(1, "PUT");
+                return elapsed;
+            }
+
             double upload, put;
             if (rep % 2 == 0)
             {
-                upload = await TimedUploadAsync(api, token, tenantId, bytes, cancellationToken);
-                put = await BarePutAsync(s3, options.Bucket, bytes, cancellationToken);
+                upload = await UploadAsync();
+                put = await PutAsync();
             }
             else
             {
-                put = await BarePutAsync(s3, options.Bucket, bytes, cancellationToken);
-                upload = await TimedUploadAsync(api, token, tenantId, bytes, cancellationToken);
+                put = await PutAsync();
+                upload = await UploadAsync();
             }
+
+            BenchLog.Write($"upload: {uploadProfile}; bare PUT: {putProfile}");
 
             var reupload = await TimedUploadAsync(api, token, tenantId, bytes, cancellationToken);
             var multipart = await BareMultipartAsync(s3, options.Bucket, bytes, cancellationToken);
@@ -81,6 +100,8 @@ public static class Uploads
             Report.Ms(Stats.Median(uploads)),
             $"bare multipart upload to s3rver, 8 MiB parts {Report.Ms(Stats.Median(multiparts))}",
             Report.Ratio(Stats.Median(multiparts.Zip(uploads, (m, u) => m / u))), "– (explains the row above)", Verdict.Info));
+        rows.Add(new Row($"Upload {size} via gateway: where the CPU goes (every process, last run)", uploadProfile,
+            "bare PUT: " + putProfile, "", "– (the profile behind the upload rows)", Verdict.Info));
         rows.Add(new Row($"Re-upload of the same {size} (deduplicated) via gateway",
             Report.Ms(Stats.Median(reuploads)), $"SHA-256 + MD5 of the bytes in memory {Report.Ms(Stats.Median(hashes))}",
             Report.Ratio(Stats.Median(reuploads.Zip(hashes, (r, h) => r / h))), "– (no target)", Verdict.Info));

@@ -242,4 +242,44 @@ public sealed class TokenLifecycleTests(PlatformFixture platform)
         var ids = items.Select(i => i.GetProperty("id").GetInt64()).ToList();
         Assert.Equal(ids.Order(), ids);
     }
+
+    [Fact]
+    public async Task A_long_poll_of_the_revocation_feed_answers_when_a_logout_commits_and_waits_out_its_time_otherwise()
+    {
+        using var client = platform.CreateGatewayClient();
+        using var identity = platform.CreateInternalClient("identity-api");
+        var session = await NewSessionAsync(client);
+        var jti = JwtPart(session.AccessToken, 1).GetProperty("jti").GetString();
+
+        // The feed's end: the cursor after everything revoked so far.
+        long cursor = 0;
+        while (await identity.GetFromJsonAsync<JsonElement>($"/internal/revocations?after={cursor}") is var page
+               && page.GetProperty("items").GetArrayLength() > 0)
+        {
+            cursor = page.GetProperty("cursor").GetInt64();
+        }
+
+        // Nothing new: the answer waits the time asked for, and is empty.
+        var idle = System.Diagnostics.Stopwatch.StartNew();
+        var empty = await identity.GetFromJsonAsync<JsonElement>($"/internal/revocations?after={cursor}&wait_ms=1000");
+        idle.Stop();
+        Assert.True(idle.ElapsedMilliseconds >= 900, $"an empty long poll answered after {idle.ElapsedMilliseconds} ms");
+        Assert.True(empty.GetProperty("items").GetArrayLength() == 0 || empty.GetProperty("cursor").GetInt64() > cursor);
+
+        // A logout while a reader waits (up to 10 s): the answer comes with it, long before the wait is over.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var waiting = identity.GetFromJsonAsync<JsonElement>($"/internal/revocations?after={empty.GetProperty("cursor").GetInt64()}&wait_ms=10000");
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted, "the long poll answered before anything was revoked");
+        using (var logout = await LogoutAsync(client, session.AccessToken))
+        {
+            Assert.True(logout.IsSuccessStatusCode);
+        }
+
+        var loggedOut = clock.Elapsed;
+        var answer = await waiting;
+        var latency = clock.Elapsed - loggedOut;
+        Assert.Contains(answer.GetProperty("items").EnumerateArray(), i => i.GetProperty("value").GetString() == jti);
+        Assert.True(latency < TimeSpan.FromSeconds(3), $"the long poll answered {latency.TotalMilliseconds:0} ms after the logout");
+    }
 }

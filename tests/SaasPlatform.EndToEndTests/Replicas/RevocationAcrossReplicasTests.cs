@@ -69,7 +69,7 @@ public sealed class RevocationAcrossReplicasTests(ReplicasFixture platform, ITes
             $"over {logouts} logouts: p50 {p50:0} ms, p99 {p99:0} ms, max {times.Max():0} ms";
         output.WriteLine(summary);
         Console.WriteLine($"REPLICAS {summary}");
-        // The design bound is 1 s (a 250 ms feed poll); CI runs alone, but a loaded machine stalls a process now and
+        // The design bound is 1 s (the feed pushes a logout within milliseconds: docs/decisions/revocation-push.md); CI runs alone, but a loaded machine stalls a process now and
         // then, so nine in ten must make it and none may take twice as long.
         Assert.True(ReplicaProbes.Percentile(times, 90) <= 1000 && times.Max() <= 2000, summary);
     }

@@ -238,7 +238,7 @@ public sealed class TokenValidationTests : IDisposable
 
     private sealed class NoRevocations : IRevocationFeed
     {
-        public Task<RevocationPage> ReadAfterAsync(long cursor, CancellationToken cancellationToken) =>
+        public Task<RevocationPage> ReadAfterAsync(long cursor, TimeSpan wait, CancellationToken cancellationToken) =>
             Task.FromResult(new RevocationPage([], cursor));
     }
 }
