@@ -15,9 +15,10 @@ public static class TenantDataExtensions
 {
     /// <summary>
     /// Registers what a service needs to serve tenant data: the bounded registry of tenant connection pools
-    /// (<see cref="TenantDataSources"/>, on the server named by <c>ConnectionStrings:postgres</c>), the list of tenant
-    /// databases of this platform on that server (<see cref="TenantDatabaseCatalog"/>) and the cached tenant access check
-    /// (<see cref="TenantAccessChecker"/>, asking Tenancy.Api).
+    /// (<see cref="TenantDataSources"/>) on the tenant servers (<see cref="TenantServers"/>: <c>ConnectionStrings:postgres</c>
+    /// and any <c>ConnectionStrings:tenants-&lt;name&gt;</c>), the list of this platform's tenant databases
+    /// (<see cref="TenantDatabaseCatalog"/>) and the cached tenant access check (<see cref="TenantAccessChecker"/>,
+    /// asking Tenancy.Api, which also says which server holds a tenant's database).
     /// </summary>
     public static IHostApplicationBuilder AddTenantData(this IHostApplicationBuilder builder)
     {
@@ -26,16 +27,24 @@ public static class TenantDataExtensions
         services.Configure<TenantConnectionOptions>(builder.Configuration.GetSection(TenantConnectionOptions.SectionName));
         services.Configure<TenantAccessOptions>(builder.Configuration.GetSection(TenantAccessOptions.SectionName));
 
-        // The servers of tenant databases: main (ConnectionStrings:postgres) and any ConnectionStrings:tenants-<name>.
+        // The servers of tenant databases: main (ConnectionStrings:postgres) and any ConnectionStrings:tenants-<name>
+        // (docs/decisions/tenant-placement.md); a database's server comes from its tenant's record in Tenancy.Api.
         services.AddSingleton(sp => TenantServers.FromConfiguration(sp.GetRequiredService<IConfiguration>(),
             sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value.ServerConnectionStringName));
+        services.AddHttpClient(nameof(TenantDatabaseLocator)).AddInternalApiKey();
+        services.AddSingleton(sp =>
+        {
+            var http = sp.GetRequiredService<IHttpClientFactory>();
+            var access = sp.GetRequiredService<IOptions<TenantAccessOptions>>();
+            return new TenantDatabaseLocator(sp.GetRequiredService<TenantServers>(),
+                (database, cancellationToken) => LookUpServerAsync(http, access.Value, database, cancellationToken));
+        });
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value;
-            var connectionString = ServerConnectionString(sp, options);
             // Where the service publishes events (AddOutboxPublishing), tenant contexts signal their commits to it.
             IInterceptor[] interceptors = sp.GetService<OutboxCommitInterceptor>() is { } outbox ? [outbox] : [];
-            return new TenantDataSources(connectionString, options, sp.GetRequiredService<TimeProvider>(),
+            return new TenantDataSources(sp.GetRequiredService<TenantDatabaseLocator>(), options, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<TenantDataSources>>(), interceptors);
         });
 
@@ -43,13 +52,16 @@ public static class TenantDataExtensions
 
         services.TryAddSingleton<SweepMetrics>();
         services.AddHttpClient(nameof(TenantDatabaseCatalog)).AddInternalApiKey();
-        services.AddSingleton(sp => new TenantDatabaseCatalog(
-            ServerConnectionString(sp, sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value),
-            sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<IOptions<TenantAccessOptions>>()));
-        // The tenant databases' server, as this service's login reaches it: /health names a database outage.
-        services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration("tenant-server",
-            sp => new TenantServerHealthCheck(ServerConnectionString(sp, sp.GetRequiredService<IOptions<TenantConnectionOptions>>().Value)),
-            failureStatus: null, tags: null));
+        services.AddSingleton<TenantDatabaseCatalog>();
+        // Each tenant server, as this service's login reaches it: /health names a database outage. Main keeps the
+        // check's old name; the others are tenant-server-<name>.
+        foreach (var server in TenantServers.ConfiguredNames(builder.Configuration))
+        {
+            services.AddHealthChecks().Add(new Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckRegistration(
+                server == TenantServers.Main ? "tenant-server" : $"tenant-server-{server}",
+                sp => new TenantServerHealthCheck(sp.GetRequiredService<TenantServers>().ConnectionString(server)),
+                failureStatus: null, tags: null));
+        }
 
         // One checker per process: its cache must be shared by every request.
         services.AddHttpClient(nameof(TenantAccessChecker)).AddInternalApiKey();
@@ -57,7 +69,21 @@ public static class TenantDataExtensions
         return builder;
     }
 
-    private static string ServerConnectionString(IServiceProvider services, TenantConnectionOptions options) =>
-        services.GetRequiredService<IConfiguration>().GetConnectionString(options.ServerConnectionStringName)
-        ?? throw new InvalidOperationException($"ConnectionStrings:{options.ServerConnectionStringName} (the PostgreSQL server of tenant databases) is not configured");
+    /// <summary>Tenancy.Api's record of one database's server; null when it has none (404).</summary>
+    private static async Task<string?> LookUpServerAsync(IHttpClientFactory httpClientFactory, TenantAccessOptions options, string database,
+        CancellationToken cancellationToken)
+    {
+        using var http = httpClientFactory.CreateClient(nameof(TenantDatabaseLocator));
+        using var response = await http.GetAsync(new Uri(options.TenancyBaseAddress, $"/internal/tenant-databases/{Uri.EscapeDataString(database)}"),
+            cancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        var location = await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<TenantDatabaseLocation>(response.Content,
+            Extensions.WireJson, cancellationToken);
+        return location?.Server;
+    }
 }

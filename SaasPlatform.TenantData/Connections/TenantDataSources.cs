@@ -13,14 +13,16 @@ namespace SaasPlatform.TenantData.Connections;
 /// (<see cref="TenantConnectionOptions.MaxPoolSizePerTenant"/>); at most <see cref="TenantConnectionOptions.MaxOpenDataSources"/>
 /// pools exist at once, the least recently used idle one is closed to make room, pools idle for a while are closed by
 /// a sweep, and callers wait (bounded) when every pool is busy. So 1000 tenants share a fixed number of connections.
-/// A pool is never closed while leased: <see cref="RentAsync"/> hands out a lease, and contexts hold one until disposed.
+/// A pool is never closed while leased: <see cref="RentAsync(string, CancellationToken)"/> hands out a lease, and contexts hold one until disposed.
+/// Pools are keyed by (server, database): a tenant database is opened on the server its tenant record names
+/// (<see cref="TenantDatabaseLocator"/>, docs/decisions/tenant-placement.md); the bounds are totals across servers.
 /// </summary>
 public sealed class TenantDataSources : IDisposable
 {
     private const string WarmUpDatabaseName = "tenant_warm_up_00000000"; // never connected to
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly string _serverConnectionString;
+    private readonly Dictionary<(string Server, string Database), Entry> _entries = [];
+    private readonly TenantDatabaseLocator _locator;
     private readonly TenantConnectionOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -32,14 +34,20 @@ public sealed class TenantDataSources : IDisposable
     private TaskCompletionSource _slotFreed = NewSignal();
     private bool _disposed;
 
+    /// <summary>One server (<see cref="TenantServers.Main"/>) holding every tenant database.</summary>
     public TenantDataSources(string serverConnectionString, TenantConnectionOptions options, TimeProvider time, ILogger<TenantDataSources>? logger = null,
+        IEnumerable<IInterceptor>? interceptors = null)
+        : this(new TenantDatabaseLocator(TenantServers.Single(serverConnectionString)), options, time, logger, interceptors)
+    {
+    }
+
+    public TenantDataSources(TenantDatabaseLocator locator, TenantConnectionOptions options, TimeProvider time, ILogger<TenantDataSources>? logger = null,
         IEnumerable<IInterceptor>? interceptors = null)
     {
         _interceptors = interceptors?.ToArray() ?? [];
-        ArgumentException.ThrowIfNullOrWhiteSpace(serverConnectionString);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxOpenDataSources, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPoolSizePerTenant, 1);
-        _serverConnectionString = serverConnectionString;
+        _locator = locator;
         _options = options;
         _time = time;
         _logger = logger ?? NullLogger<TenantDataSources>.Instance;
@@ -78,10 +86,17 @@ public sealed class TenantDataSources : IDisposable
     /// <summary>The most connections this registry can hold to tenant databases at once.</summary>
     public int MaxConnections => _options.MaxOpenDataSources * _options.MaxPoolSizePerTenant;
 
-    /// <summary>Connection string for one tenant database on the configured server, pooled with the tenant bounds.</summary>
-    public string BuildConnectionString(string databaseName, bool pooling = true)
+    /// <summary>
+    /// Connection string for one tenant database on the server known to hold it (main with one server; otherwise it
+    /// must have been located already, e.g. listed by <see cref="TenantDatabaseCatalog"/>), pooled with the tenant bounds.
+    /// </summary>
+    public string BuildConnectionString(string databaseName, bool pooling = true) =>
+        BuildConnectionString(KnownServer(databaseName), databaseName, pooling);
+
+    /// <summary>Connection string for one tenant database on <paramref name="server"/>, pooled with the tenant bounds.</summary>
+    public string BuildConnectionString(string server, string databaseName, bool pooling = true)
     {
-        var builder = new NpgsqlConnectionStringBuilder(_serverConnectionString)
+        var builder = new NpgsqlConnectionStringBuilder(_locator.Servers.ConnectionString(server))
         {
             Database = TenantDatabaseName.Ensure(databaseName),
             Pooling = pooling,
@@ -99,10 +114,18 @@ public sealed class TenantDataSources : IDisposable
         return builder.ConnectionString;
     }
 
-    /// <summary>Leases the pool of one tenant database; dispose the lease when done with its connections.</summary>
+    /// <summary>Leases the pool of one tenant database on its server; dispose the lease when done with its connections.</summary>
     public async Task<TenantDataSourceLease> RentAsync(string databaseName, CancellationToken cancellationToken = default)
     {
         TenantDatabaseName.Ensure(databaseName);
+        return await RentAsync(await _locator.LocateAsync(databaseName, cancellationToken), databaseName, cancellationToken);
+    }
+
+    /// <summary>Leases the pool of one tenant database on <paramref name="server"/>.</summary>
+    public async Task<TenantDataSourceLease> RentAsync(string server, string databaseName, CancellationToken cancellationToken = default)
+    {
+        TenantDatabaseName.Ensure(databaseName);
+        var key = (server, databaseName);
         using var deadline = new CancellationTokenSource(_options.AcquireTimeout, _time);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         while (true)
@@ -114,7 +137,7 @@ public sealed class TenantDataSources : IDisposable
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 var now = _time.GetTimestamp();
-                if (_entries.TryGetValue(databaseName, out var entry))
+                if (_entries.TryGetValue(key, out var entry))
                 {
                     entry.Leases++;
                     entry.LastUsed = now;
@@ -126,7 +149,7 @@ public sealed class TenantDataSources : IDisposable
                     var victim = _entries.Values.Where(e => e.Leases == 0).MinBy(e => e.LastUsed);
                     if (victim is not null)
                     {
-                        _entries.Remove(victim.DatabaseName);
+                        _entries.Remove(victim.Key);
                         evicted = victim.DataSource;
                         _evictions.Add(1);
                     }
@@ -134,8 +157,8 @@ public sealed class TenantDataSources : IDisposable
 
                 if (_entries.Count < _options.MaxOpenDataSources)
                 {
-                    entry = new Entry(databaseName, NpgsqlDataSource.Create(BuildConnectionString(databaseName))) { Leases = 1, LastUsed = now };
-                    _entries.Add(databaseName, entry);
+                    entry = new Entry(key, NpgsqlDataSource.Create(BuildConnectionString(server, databaseName))) { Leases = 1, LastUsed = now };
+                    _entries.Add(key, entry);
                     lease = new TenantDataSourceLease(this, entry);
                 }
 
@@ -163,9 +186,13 @@ public sealed class TenantDataSources : IDisposable
     }
 
     /// <summary>A <see cref="TenantDbContext"/> on the tenant's pool; the pool stays leased until the context is disposed.</summary>
-    public async Task<TenantDbContext> CreateDbContextAsync(string databaseName, CancellationToken cancellationToken = default)
+    public Task<TenantDbContext> CreateDbContextAsync(string databaseName, CancellationToken cancellationToken = default) =>
+        CreateDbContextAsync(null, databaseName, cancellationToken);
+
+    /// <summary>A <see cref="TenantDbContext"/> on the pool of a database on <paramref name="server"/> (null: the server its tenant record names).</summary>
+    public async Task<TenantDbContext> CreateDbContextAsync(string? server, string databaseName, CancellationToken cancellationToken = default)
     {
-        var lease = await RentAsync(databaseName, cancellationToken);
+        var lease = server is null ? await RentAsync(databaseName, cancellationToken) : await RentAsync(server, databaseName, cancellationToken);
         try
         {
             var context = NewContext(lease.DataSource.CreateConnection());
@@ -187,13 +214,19 @@ public sealed class TenantDataSources : IDisposable
     public TenantDbContext CreateUnpooledDbContext(string databaseName) =>
         NewContext(new NpgsqlConnection(BuildConnectionString(databaseName, pooling: false)));
 
+    /// <summary>The server of a database located already (always main with one server); throws when not yet known.</summary>
+    private string KnownServer(string databaseName) =>
+        _locator.TryLocate(databaseName, out var server)
+            ? server
+            : throw new InvalidOperationException($"The server of tenant database '{databaseName}' is not known yet; locate it first (RentAsync)");
+
     /// <summary>
     /// Builds the EF Core model and compiles a query without touching any database, so that the first requests after
     /// start-up (often a burst) do not all queue behind that one-time work while holding tenant connections.
     /// </summary>
     public void WarmUp()
     {
-        using var context = NewContext(new NpgsqlConnection(BuildConnectionString(WarmUpDatabaseName, pooling: false)));
+        using var context = NewContext(new NpgsqlConnection(BuildConnectionString(TenantServers.Main, WarmUpDatabaseName, pooling: false)));
         _ = context.Files.Where(f => f.Sha256Hash == "").Select(f => f.Id).ToQueryString();
     }
 
@@ -214,7 +247,7 @@ public sealed class TenantDataSources : IDisposable
             var now = _time.GetTimestamp();
             foreach (var entry in _entries.Values.Where(e => e.Leases == 0 && _time.GetElapsedTime(e.LastUsed, now) >= _options.IdleDataSourceTimeout).ToList())
             {
-                _entries.Remove(entry.DatabaseName);
+                _entries.Remove(entry.Key);
                 closed.Add(entry.DataSource);
             }
 
@@ -235,21 +268,29 @@ public sealed class TenantDataSources : IDisposable
         }
     }
 
-    /// <summary>Closes the pool of one database now (before it is dropped, for instance); waits for no lease.</summary>
+    /// <summary>Closes the pool of one database now (before it is dropped, for instance), on any server; waits for no lease.</summary>
     public void Evict(string databaseName)
     {
-        NpgsqlDataSource? dataSource = null;
+        List<NpgsqlDataSource> closed = [];
         lock (_lock)
         {
-            if (_entries.Remove(databaseName, out var entry))
+            foreach (var key in _entries.Keys.Where(k => k.Database == databaseName).ToList())
             {
-                entry.Retired = true;
-                dataSource = entry.Leases == 0 ? entry.DataSource : null;
+                _entries.Remove(key, out var entry);
+                entry!.Retired = true;
+                if (entry.Leases == 0)
+                {
+                    closed.Add(entry.DataSource);
+                }
+
                 SignalSlotFreed();
             }
         }
 
-        DisposeQuietly(dataSource);
+        foreach (var dataSource in closed)
+        {
+            DisposeQuietly(dataSource);
+        }
     }
 
     public void Dispose()
@@ -322,9 +363,13 @@ public sealed class TenantDataSources : IDisposable
         }
     }
 
-    internal sealed class Entry(string databaseName, NpgsqlDataSource dataSource)
+    internal sealed class Entry((string Server, string Database) key, NpgsqlDataSource dataSource)
     {
-        public string DatabaseName { get; } = databaseName;
+        public (string Server, string Database) Key { get; } = key;
+
+        public string Server => Key.Server;
+
+        public string DatabaseName => Key.Database;
 
         public NpgsqlDataSource DataSource { get; } = dataSource;
 
@@ -350,6 +395,9 @@ public sealed class TenantDataSourceLease : IDisposable
     }
 
     public string DatabaseName => _entry.DatabaseName;
+
+    /// <summary>The tenant server the database is on.</summary>
+    public string Server => _entry.Server;
 
     public NpgsqlDataSource DataSource => _entry.DataSource;
 

@@ -77,6 +77,17 @@ public sealed class TenantServers
         return new TenantServers(servers);
     }
 
+    /// <summary>The names of the configured servers (main first), without requiring their connection strings yet.</summary>
+    public static IReadOnlyList<string> ConfiguredNames(IConfiguration configuration) =>
+    [
+        Main,
+        .. configuration.GetSection("ConnectionStrings").GetChildren()
+            .Where(c => c.Key.StartsWith(ConnectionStringPrefix, StringComparison.Ordinal) && !string.IsNullOrEmpty(c.Value))
+            .Select(c => c.Key[ConnectionStringPrefix.Length..])
+            .Where(n => IsValidName(n) && n != Main)
+            .Order(StringComparer.Ordinal),
+    ];
+
     /// <summary>Server names are short identifiers: they are stored in tenancydb and appear in connection string names.</summary>
     public static bool IsValidName(string? name) =>
         name is { Length: > 0 and <= 31 } && name[0] is >= 'a' and <= 'z' && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_');

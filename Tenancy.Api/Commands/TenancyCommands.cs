@@ -8,7 +8,8 @@ namespace Tenancy.Api.Commands;
 /// <summary>
 /// Operator commands of the Tenancy.Api executable, run instead of the web server:
 /// <c>migrate-tenants [--tenant-id ID]... [--dry-run] [--history] [--parallelism N]</c> and <c>init</c>.
-/// They read the same configuration as the service (connection strings <c>tenancydb</c> and <c>postgres</c>).
+/// They read the same configuration as the service (connection strings <c>tenancydb</c>, <c>postgres</c> and any
+/// <c>tenants-&lt;server&gt;</c>).
 /// </summary>
 public static class TenancyCommands
 {
