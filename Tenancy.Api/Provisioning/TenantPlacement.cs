@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.TenantData.Connections;
 using Tenancy.Api.Data;
 
@@ -22,7 +23,7 @@ public sealed class TenantPlacement(TenancyDbContext db, TenantServers servers, 
         }
     }
 
-    /// <summary>The server for a new tenant; throws when no configured server accepts tenants.</summary>
+    /// <summary>The server for a new tenant; 503 in the envelope when no configured server accepts tenants.</summary>
     public async Task<string> ChooseServerAsync(CancellationToken cancellationToken)
     {
         if (servers.IsSingle)
@@ -40,9 +41,7 @@ public sealed class TenantPlacement(TenancyDbContext db, TenantServers servers, 
                    .ThenBy(c => configured.IndexOf(c.Name))
                    .Select(c => c.Name)
                    .FirstOrDefault()
-               ?? throw new NoTenantServerException();
+               // Every server is closed to new tenants (an operator's decision): a condition to retry later, not a fault.
+               ?? throw new ApiException(ApiError.ServiceUnavailable("No database server accepts new tenants, retry later"));
     }
 }
-
-/// <summary>Every database server is closed to new tenants (or none is configured here).</summary>
-public sealed class NoTenantServerException() : InvalidOperationException("No database server accepts new tenants");

@@ -56,6 +56,21 @@ public sealed class TenantServersManifestTests(DeploymentFixture fixture)
         var policy = output.Of<V1NetworkPolicy>().Single(p => p.Metadata.Name == "postgres-pg2-ingress");
         Assert.Equal(["documents-api", "events-worker", "tenancy-api"],
             policy.Spec.Ingress.SelectMany(i => i.FromProperty).Select(f => f.PodSelector.MatchLabels["app.kubernetes.io/name"]).Order(StringComparer.Ordinal));
+
+        // External mode, from the manifest just published: each login on the second server is a Secret key of its own.
+        var external = Path.Combine(Path.GetDirectoryName(directory)!, "external");
+        using var externalLog = new StringWriter();
+        exit = await Cli.RunAsync(
+            ["--manifest", Path.Combine(Path.GetDirectoryName(directory)!, "aspire-manifest.json"), "--infrastructure", "external", "--output", external,
+             "--values", values],
+            externalLog, externalLog);
+        Assert.True(exit == 0, externalLog.ToString());
+        var externalOutput = GeneratedOutput.Read(external, externalLog.ToString());
+        Assert.Empty(externalOutput.Of<V1StatefulSet>());
+        Assert.Equal("postgres-pg2-tenant-data-connection-string",
+            Env(externalOutput, "documents-api", "ConnectionStrings__tenants-pg2").ValueFrom.SecretKeyRef.Key);
+        Assert.Equal("postgres-pg2-tenant-provisioner-connection-string",
+            Env(externalOutput, "tenancy-api", "ConnectionStrings__tenants-pg2").ValueFrom.SecretKeyRef.Key);
     }
 
     [Fact]
