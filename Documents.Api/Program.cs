@@ -1,21 +1,20 @@
 using Documents.Api.Features.Documents;
 using Documents.Api.Features.Files;
-using Documents.Api.Outbox;
-using Documents.Api.Uploads;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.ServiceDefaults.Http;
+using SaasPlatform.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPlatformAuthentication();
-builder.AddTenantData();
+builder.AddTenancyClient();
+builder.AddTenantDbContexts();
+builder.AddTenancyChangeFollower();
 builder.AddObjectStorage();
-builder.AddOutboxPublishing();
+builder.AddTenantOutboxRelay();
 
 builder.Services.Configure<UploadOptions>(builder.Configuration.GetSection(UploadOptions.SectionName));
-builder.Services.Configure<TenantOutboxOptions>(builder.Configuration.GetSection(TenantOutboxOptions.SectionName));
-builder.Services.AddHostedService<TenantOutboxRelay>();
 
 var app = builder.Build();
 app.UseApiEnvelope();

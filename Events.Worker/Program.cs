@@ -3,6 +3,7 @@ using Events.Worker.Data;
 using Events.Worker.Features.Audit;
 using Events.Worker.Features.Files;
 using Events.Worker.Features.Tenants;
+using SaasPlatform.Messaging.Database;
 using SaasPlatform.Messaging.Handling;
 using SaasPlatform.Messaging.Kafka;
 using SaasPlatform.Messaging.Outbox;
@@ -11,13 +12,13 @@ using SaasPlatform.ServiceDefaults.Auth;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddPlatformAuthentication();
-builder.AddTenantData();
+builder.AddTenancyClient();
+builder.AddTenantDbContexts();
+builder.AddTenancyChangeFollower();
 
 builder.AddNpgsqlDbContext<EventsDbContext>("eventsdb");
 // Migrations first: hosted services start in registration order, all before the HTTP server.
-builder.Services.AddSingleton<EventsDbMigrator>();
-builder.Services.AddHostedService(sp => sp.GetRequiredService<EventsDbMigrator>());
-builder.Services.AddHealthChecks().AddCheck<EventsDbMigrator>("eventsdb-migrations");
+builder.AddStartupMigration<EventsDbContext>("eventsdb");
 
 builder.AddKafkaProducer();
 builder.AddKafkaTopics();

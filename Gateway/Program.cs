@@ -1,5 +1,7 @@
 using Gateway;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SaasPlatform.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -7,6 +9,12 @@ builder.AddEdgeProtection();
 builder.AddUploadLimits();
 
 builder.Services.AddFailFastForwarding();
+// A proxy cluster per backend, named after it and reached through service discovery; first source, so configuration can override it.
+builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+{
+    InitialData = PlatformServices.Backends.Select(service => KeyValuePair.Create(
+        $"ReverseProxy:Clusters:{service}:Destinations:d1:Address", (string?)PlatformServices.Address(service).OriginalString)),
+});
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
     .AddServiceDiscoveryDestinationResolver();

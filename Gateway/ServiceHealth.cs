@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SaasPlatform.ServiceDefaults;
 
 namespace Gateway;
 
@@ -13,7 +14,7 @@ namespace Gateway;
 /// </summary>
 internal sealed class ServiceHealth(HttpClient http, TimeProvider time, ILogger<ServiceHealth> logger) : BackgroundService
 {
-    public static readonly string[] Services = ["identity-api", "tenancy-api", "documents-api", "events-worker"];
+    public static readonly IReadOnlyList<string> Services = PlatformServices.Backends;
 
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -23,7 +24,7 @@ internal sealed class ServiceHealth(HttpClient http, TimeProvider time, ILogger<
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(5);
 
     private volatile HealthAnswerBytes _current = HealthAnswerBytes.Build(
-        new Dictionary<string, string> { ["gateway"] = "starting: services not asked yet" }, long.MinValue);
+        new Dictionary<string, string> { [PlatformServices.Gateway] = "starting: services not asked yet" }, long.MinValue);
 
     private long _rounds;
 
@@ -145,7 +146,7 @@ internal sealed class ServiceHealth(HttpClient http, TimeProvider time, ILogger<
 internal sealed class HealthAnswerBytes
 {
     public static readonly HealthAnswerBytes Stale = Build(
-        new Dictionary<string, string> { ["gateway"] = "unhealthy: health probes stopped" }, 0);
+        new Dictionary<string, string> { [PlatformServices.Gateway] = "unhealthy: health probes stopped" }, 0);
 
     private HealthAnswerBytes(int statusCode, byte[] body, long computedAt)
     {

@@ -4,17 +4,14 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Gateway;
 
 /// <summary>
-/// The gateway refuses bodies over the upload limit itself (413 in the envelope), with the same setting
-/// Documents.Api uses (<c>Uploads:MaxFileSizeBytes</c>), plus room for the multipart framing.
+/// The gateway refuses bodies over the upload limit itself (413 in the envelope), with the setting Documents.Api
+/// uses (<see cref="UploadOptions"/>).
 /// </summary>
 internal static class UploadLimits
 {
-    public const long DefaultMaxFileSizeBytes = 100L * 1024 * 1024;
-    private const long MultipartOverheadBytes = 64 * 1024;
-
     public static WebApplicationBuilder AddUploadLimits(this WebApplicationBuilder builder)
     {
-        var maxBody = builder.Configuration.GetValue("Uploads:MaxFileSizeBytes", DefaultMaxFileSizeBytes) + MultipartOverheadBytes;
+        var maxBody = (builder.Configuration.GetSection(UploadOptions.SectionName).Get<UploadOptions>() ?? new()).MaxBodyBytes;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody);
         return builder;
     }
@@ -26,7 +23,7 @@ internal static class UploadLimits
         {
             var limit = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
             return context.Request.ContentLength > limit
-                ? ApiError.PayloadTooLarge(limit.Value - MultipartOverheadBytes).ExecuteAsync(context)
+                ? ApiError.PayloadTooLarge(limit.Value - UploadOptions.MultipartOverheadBytes).ExecuteAsync(context)
                 : next(context);
         });
         return app;

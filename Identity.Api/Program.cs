@@ -8,14 +8,18 @@ using Identity.Api.Http;
 using Identity.Api.Sessions;
 using Identity.Api.Tenancy;
 using Identity.Api.Tokens;
-using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.Messaging.Changes;
+using SaasPlatform.Messaging.Database;
+using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.ServiceDefaults;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddNpgsqlDbContext<IdentityDbContext>("identitydb");
+// Before anything that reads it, and before the HTTP server: /health cannot be healthy on an old schema.
+builder.AddStartupMigration<IdentityDbContext>("identitydb");
 // Audit events (registration, logins, logouts, refresh-token reuse) commit with their change; the relay publishes
 // them whenever Kafka is reachable, so Identity neither waits for Kafka at start nor fails when it is down.
 builder.AddOutboxRelay<IdentityDbContext>();
@@ -40,7 +44,7 @@ builder.Services.AddHostedService<ExpiredRowsCleanup>();
 builder.Services.AddSingleton<PasswordHasher>();
 builder.Services.AddSingleton<AuthRateLimiter>();
 builder.Services.AddScoped<LoginLockout>();
-builder.Services.AddHttpClient<TenancyClient>(http => http.BaseAddress = new Uri(TenancyClient.BaseAddress)).AddInternalApiKey();
+builder.Services.AddHttpClient<TenancyClient>(http => http.BaseAddress = PlatformServices.Address(PlatformServices.TenancyApi)).AddInternalApiKey();
 
 // The client address (rate limits, lockout) is the gateway's X-Forwarded-For, believed only from the gateway's
 // addresses (ForwardedHeaders:KnownNetworks / KnownProxies; loopback in Development): docs/decisions/forwarded-headers.md.
@@ -63,7 +67,6 @@ app.MapGroup("/api/auth").WithAnonymousBodyLimit().MapRegister().MapLogin().MapR
 app.MapGroup("/api/users").MapGetMe().MapUpdateMe().MapUsersHealth().WithTags("Users");
 app.MapGroup("/internal").RequireInternalCaller().MapInternalUsers().MapRevocationFeed().ExcludeFromDescription();
 
-await app.MigrateIdentityDatabaseAsync();
 // Off the start-up path: readiness must not wait for a quarter second of bcrypt.
 _ = Task.Run(app.Services.GetRequiredService<PasswordHasher>().WarmUp);
 await app.RunAsync();

@@ -1,4 +1,5 @@
 using SaasPlatform.AppHost.Infrastructure;
+using SaasPlatform.ServiceDefaults;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -18,7 +19,7 @@ var internalApiKey = builder.AddInternalApiKey();   // service-to-service calls;
 
 // Each service below runs --Platform:Replicas=N times (default 1) behind its endpoint's proxy (Infrastructure/PlatformReplicas.cs).
 
-var identity = builder.AddProject<Projects.Identity_Api>("identity-api")
+var identity = builder.AddProject<Projects.Identity_Api>(PlatformServices.IdentityApi)
     .WithServiceOverrides()
     .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // healthy = identitydb migrated, revocations loaded (not merely "process started")
@@ -28,7 +29,7 @@ var identity = builder.AddProject<Projects.Identity_Api>("identity-api")
     .WithReference(identityDb).WaitFor(identityDb)
     .WithReference(infra.Kafka);   // audit events go through identitydb's outbox: the relay retries, no need to wait
 
-var tenancy = builder.AddProject<Projects.Tenancy_Api>("tenancy-api")
+var tenancy = builder.AddProject<Projects.Tenancy_Api>(PlatformServices.TenancyApi)
     .WithServiceOverrides()
     .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // healthy = tenancydb and the tenant template migrated
@@ -44,7 +45,7 @@ var tenancy = builder.AddProject<Projects.Tenancy_Api>("tenancy-api")
 // Login lists the caller's tenants; Tenancy.Api owns them (no WaitFor: the two start side by side).
 identity.WithReference(tenancy);
 
-var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
+var documents = builder.AddProject<Projects.Documents_Api>(PlatformServices.DocumentsApi)
     .WithServiceOverrides()
     .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // healthy = storage bucket, Kafka and token keys reachable
@@ -56,7 +57,7 @@ var documents = builder.AddProject<Projects.Documents_Api>("documents-api")
     .WithReference(identity).WaitFor(identity)
     .WithReference(tenancy).WaitFor(tenancy);
 
-var events = builder.AddProject<Projects.Events_Worker>("events-worker")
+var events = builder.AddProject<Projects.Events_Worker>(PlatformServices.EventsWorker)
     .WithServiceOverrides()
     .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // healthy = eventsdb migrated, token keys loaded (not merely "process started")
@@ -70,7 +71,7 @@ var events = builder.AddProject<Projects.Events_Worker>("events-worker")
     .WithReference(tenancy).WaitFor(tenancy);
 
 // The only public entry point.
-builder.AddProject<Projects.Gateway>("gateway")
+builder.AddProject<Projects.Gateway>(PlatformServices.Gateway)
     .WithServiceOverrides()
     .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // the aggregate: healthy only when every service behind it is

@@ -1,4 +1,5 @@
 using SaasPlatform.Messaging.Changes;
+using SaasPlatform.Messaging.Database;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using Tenancy.Api.Commands;
@@ -15,11 +16,12 @@ if (TenancyCommands.IsCommand(args))
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddNpgsqlDbContext<TenancyDbContext>("tenancydb");
+builder.AddStartupMigration<TenancyDbContext>("tenancydb");
 builder.AddOutboxRelay<TenancyDbContext>();
 // Tenants and memberships are served from memory until their rows change (docs/decisions/cache-invalidation.md).
 builder.AddChangeFeed<TenancyDbContext>("tenancydb", TenantCache.Payload);
 builder.Services.AddSingleton<TenantCache>();
-builder.AddTenantData();
+builder.AddTenantDbContexts();
 builder.AddPlatformAuthentication();
 
 builder.AddTenantProvisioning();

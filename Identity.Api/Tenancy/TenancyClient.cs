@@ -1,5 +1,7 @@
 using System.Net;
+using SaasPlatform.ServiceDefaults;
 using SaasPlatform.ServiceDefaults.Http;
+using SaasPlatform.TenancyClient;
 
 namespace Identity.Api.Tenancy;
 
@@ -9,14 +11,12 @@ public sealed record LoginTenant(Guid Id, string Name, string DatabaseName, stri
 /// <summary>Tenancy.Api's internal membership list; service discovery resolves <c>tenancy-api</c>.</summary>
 public sealed class TenancyClient(HttpClient http, ILogger<TenancyClient> logger)
 {
-    public const string BaseAddress = "http://tenancy-api";
-
     /// <summary>The user's active tenants, newest membership first. Tenancy unreachable or failing is a 503.</summary>
     public async Task<IReadOnlyList<LoginTenant>> GetActiveTenantsAsync(Guid userId, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await http.GetAsync(new Uri($"/internal/users/{userId}/tenants", UriKind.Relative), cancellationToken);
+            using var response = await http.GetAsync(new Uri(PlatformServices.Routes.UserTenants(userId), UriKind.Relative), cancellationToken);
             // 404: the user has no membership record there (or the endpoint is not deployed yet): no tenants.
             if (response.StatusCode == HttpStatusCode.NotFound)
             {
@@ -24,7 +24,7 @@ public sealed class TenancyClient(HttpClient http, ILogger<TenancyClient> logger
             }
 
             response.EnsureSuccessStatusCode();
-            var memberships = await response.Content.ReadFromJsonAsync<List<Membership>>(
+            var memberships = await response.Content.ReadFromJsonAsync<List<UserTenant>>(
                 Microsoft.Extensions.Hosting.Extensions.WireJson, cancellationToken) ?? [];
             return [.. memberships.Select(m => new LoginTenant(m.Id, m.Name, m.DatabaseName, m.Role))];
         }
@@ -35,6 +35,4 @@ public sealed class TenancyClient(HttpClient http, ILogger<TenancyClient> logger
                 "The tenant service is unavailable, please retry"));
         }
     }
-
-    private sealed record Membership(Guid Id, string Name, string DatabaseName, string Role);
 }

@@ -47,7 +47,7 @@ public sealed class PlatformInfrastructure(
 
     /// <summary>
     /// The server-wide <paramref name="role"/> on every tenant server: main as <c>ConnectionStrings:postgres</c>, each
-    /// additional server as <c>ConnectionStrings:tenants-&lt;name&gt;</c> (what SaasPlatform.TenantData's TenantServers reads).
+    /// additional server as <c>ConnectionStrings:tenants-&lt;name&gt;</c> (what SaasPlatform.TenantConnections' TenantServers reads).
     /// </summary>
     public TenantServerLogins AddTenantServerLogins(string role) => new(
         AddServerLogin(role),

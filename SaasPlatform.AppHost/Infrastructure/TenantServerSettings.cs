@@ -23,6 +23,6 @@ public static class TenantServerSettings
         var value => throw new InvalidOperationException($"{SettingName} must be a whole number from 1 to 8, not '{value}'"),
     };
 
-    /// <summary>The connection string name a service reads a tenant server under (SaasPlatform.TenantData's TenantServers).</summary>
+    /// <summary>The connection string name a service reads a tenant server under (SaasPlatform.TenantConnections' TenantServers).</summary>
     public static string ConnectionStringName(string server) => "tenants-" + server;
 }

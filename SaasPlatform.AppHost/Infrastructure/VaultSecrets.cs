@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SaasPlatform.ServiceDefaults;
 
 namespace SaasPlatform.AppHost.Infrastructure;
 
@@ -24,7 +25,7 @@ internal sealed class VaultServerResource(string name, ParameterResource token) 
         new Dictionary<string, IReadOnlyDictionary<string, string>>
         {
             // The token signing key stays with the issuer; other services validate with the published JWKS.
-            ["identity-api"] = new Dictionary<string, string> { ["Jwt__SigningKey"] = "jwt-signing-key" },
+            [PlatformServices.IdentityApi] = new Dictionary<string, string> { ["Jwt__SigningKey"] = "jwt-signing-key" },
         };
 
     public ParameterResource Token { get; } = token;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.ServiceDefaults.Contracts;
 using Tenancy.Api.Data;
 using Tenancy.Api.Identity;
 using Tenancy.Api.Provisioning;
@@ -58,7 +59,7 @@ public sealed class InitCommand(
         return 0;
     }
 
-    private async Task<IdentityUser?> EnsureAdminAsync(string email, string password, CancellationToken cancellationToken)
+    private async Task<UserResponse?> EnsureAdminAsync(string email, string password, CancellationToken cancellationToken)
     {
         // Identity.Api may still be starting (the AppHost runs init beside it): retry for a while.
         for (var attempt = 1; ; attempt++)

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenantConnections;
+using SaasPlatform.TenantSchema;
 using Tenancy.Api.Data;
 using Tenancy.Api.Provisioning;
 
@@ -17,6 +18,7 @@ namespace Tenancy.Api.Commands;
 public sealed class MigrateTenantsCommand(
     TenancyDbContext db,
     TenantDataSources dataSources,
+    TenantDbContextFactory tenantContexts,
     IServiceScopeFactory scopes,
     ILogger<MigrateTenantsCommand> logger)
 {
@@ -135,7 +137,7 @@ public sealed class MigrateTenantsCommand(
         string? from = null;
         try
         {
-            await using var tenantDb = await dataSources.CreateDbContextAsync(server, database, cancellationToken);
+            await using var tenantDb = await tenantContexts.CreateDbContextAsync(server, database, cancellationToken);
             var applied = (await tenantDb.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
             from = applied.LastOrDefault();
             var pending = (await tenantDb.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
@@ -169,7 +171,7 @@ public sealed class MigrateTenantsCommand(
     {
         try
         {
-            await using var tenantDb = await dataSources.CreateDbContextAsync(server, database, cancellationToken);
+            await using var tenantDb = await tenantContexts.CreateDbContextAsync(server, database, cancellationToken);
             var applied = (await tenantDb.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
             var pending = (await tenantDb.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             var lines = applied.Select(m => $"applied {m}").Concat(pending.Select(m => $"pending {m}")).ToList();

@@ -20,7 +20,7 @@ public static class TenancyCommands
         var builder = Host.CreateApplicationBuilder(args[1..]);
         builder.AddServiceDefaults();
         builder.AddNpgsqlDbContext<TenancyDbContext>("tenancydb");
-        builder.AddTenantData();
+        builder.AddTenantDbContexts();
         builder.AddTenantProvisioning();
         // Events enqueued here (tenant.created by init) are published by the running service's relay.
         builder.Services.AddSingleton<OutboxSignal>();

@@ -1,4 +1,4 @@
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenancyClient;
 
 namespace Tenancy.Api.Data;
 

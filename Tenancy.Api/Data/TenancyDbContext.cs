@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Schema;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Tenancy.Api.Data;
 
@@ -27,7 +27,7 @@ public sealed class TenancyDbContext(DbContextOptions<TenancyDbContext> options)
             tenant.Property(t => t.Status).HasMaxLength(20);
             tenant.Property(t => t.SchemaVersion).HasMaxLength(150);
             // Existing rows (and any insert that names no server) are on main: a single-server platform needs no change.
-            tenant.Property(t => t.Server).HasMaxLength(DatabaseServer.NameMaxLength).HasDefaultValue(SaasPlatform.TenantData.Connections.TenantServers.Main);
+            tenant.Property(t => t.Server).HasMaxLength(DatabaseServer.NameMaxLength).HasDefaultValue(SaasPlatform.TenantConnections.TenantServers.Main);
             tenant.HasOne<DatabaseServer>().WithMany().HasForeignKey(t => t.Server).HasPrincipalKey(s => s.Name)
                 .OnDelete(DeleteBehavior.Restrict).HasConstraintName("fk_tenants_server");
             // The placement policy counts tenants per server.

@@ -16,7 +16,7 @@ public sealed class Tenant
     /// The <see cref="DatabaseServer"/> that holds <see cref="DatabaseName"/>, chosen at creation (docs/decisions/tenant-placement.md);
     /// never changes. Tenants from before placement existed are on <c>main</c>.
     /// </summary>
-    public string Server { get; set; } = SaasPlatform.TenantData.Connections.TenantServers.Main;
+    public string Server { get; set; } = SaasPlatform.TenantConnections.TenantServers.Main;
 
     /// <summary>The soft-delete flag: false once deleted.</summary>
     public bool IsActive { get; set; } = true;

@@ -1,49 +1,40 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Serialization;
+using SaasPlatform.ServiceDefaults.Contracts;
 using SaasPlatform.ServiceDefaults.Http;
 using Wire = Microsoft.Extensions.Hosting.Extensions;
+using SaasPlatform.ServiceDefaults;
 
 namespace Tenancy.Api.Identity;
-
-/// <summary>A user as Identity.Api describes it (its <c>/internal/users</c> endpoints).</summary>
-public sealed record IdentityUser(
-    Guid Id,
-    string FirstName,
-    string LastName,
-    string Email,
-    bool IsActive,
-    [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset CreatedAt,
-    [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset UpdatedAt);
 
 /// <summary>Reads users from Identity.Api, which owns them (names, email, is_active).</summary>
 public sealed class IdentityUsers(HttpClient http)
 {
     public const int MaxLookupIds = 1000;
 
-    public async Task<IdentityUser?> GetAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<UserResponse?> GetAsync(Guid id, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(new Uri($"/internal/users/{id}", UriKind.Relative), cancellationToken);
+        using var response = await http.GetAsync(new Uri(PlatformServices.Routes.User(id), UriKind.Relative), cancellationToken);
         return await ReadUserOrNullAsync(response, cancellationToken);
     }
 
-    public async Task<IdentityUser?> FindByEmailAsync(string email, CancellationToken cancellationToken)
+    public async Task<UserResponse?> FindByEmailAsync(string email, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(
-            new Uri($"/internal/users/by-email?email={Uri.EscapeDataString(email)}", UriKind.Relative), cancellationToken);
+            new Uri(PlatformServices.Routes.UserByEmail(email), UriKind.Relative), cancellationToken);
         return await ReadUserOrNullAsync(response, cancellationToken);
     }
 
     /// <summary>The users among <paramref name="ids"/> that exist, keyed by id.</summary>
-    public async Task<Dictionary<Guid, IdentityUser>> LookupAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    public async Task<Dictionary<Guid, UserResponse>> LookupAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
-        var found = new Dictionary<Guid, IdentityUser>();
+        var found = new Dictionary<Guid, UserResponse>();
         foreach (var chunk in ids.Distinct().Chunk(MaxLookupIds))
         {
-            using var response = await http.PostAsJsonAsync(new Uri("/internal/users/lookup", UriKind.Relative),
+            using var response = await http.PostAsJsonAsync(new Uri(PlatformServices.Routes.UserLookup, UriKind.Relative),
                 new { ids = chunk }, Wire.WireJson, cancellationToken);
             response.EnsureSuccessStatusCode();
-            var users = await response.Content.ReadFromJsonAsync<List<IdentityUser>>(Wire.WireJson, cancellationToken) ?? [];
+            var users = await response.Content.ReadFromJsonAsync<List<UserResponse>>(Wire.WireJson, cancellationToken) ?? [];
             foreach (var user in users)
             {
                 found[user.Id] = user;
@@ -54,7 +45,7 @@ public sealed class IdentityUsers(HttpClient http)
     }
 
     /// <summary>Registers a user through the public registration endpoint; null when the email is taken.</summary>
-    public async Task<IdentityUser?> RegisterAsync(string email, string password, string firstName, string lastName, CancellationToken cancellationToken)
+    public async Task<UserResponse?> RegisterAsync(string email, string password, string firstName, string lastName, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsJsonAsync(new Uri("/api/auth/register", UriKind.Relative),
             new { email, password, first_name = firstName, last_name = lastName }, cancellationToken);
@@ -73,7 +64,7 @@ public sealed class IdentityUsers(HttpClient http)
         return body?.User ?? throw new InvalidOperationException("Registration answered without a user");
     }
 
-    private static async Task<IdentityUser?> ReadUserOrNullAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<UserResponse?> ReadUserOrNullAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
@@ -81,8 +72,8 @@ public sealed class IdentityUsers(HttpClient http)
         }
 
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<IdentityUser>(Wire.WireJson, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<UserResponse>(Wire.WireJson, cancellationToken);
     }
 
-    private sealed record RegisterResponse(IdentityUser? User);
+    private sealed record RegisterResponse(UserResponse? User);
 }

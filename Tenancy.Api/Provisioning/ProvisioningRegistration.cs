@@ -1,3 +1,4 @@
+using SaasPlatform.ServiceDefaults;
 using SaasPlatform.ServiceDefaults.Auth;
 using Tenancy.Api.Identity;
 using Tenancy.Api.Quotas;
@@ -19,7 +20,8 @@ public static class ProvisioningRegistration
         builder.Services.AddSingleton<TenantTemplate>();
         builder.Services.AddScoped<TenantQuotas>();
         builder.Services.AddScoped<TenantProvisioner>();
-        builder.Services.AddHttpClient<IdentityUsers>(http => http.BaseAddress = new Uri(builder.Configuration["Identity:BaseAddress"] ?? "http://identity-api"))
+        builder.Services.AddHttpClient<IdentityUsers>(http => http.BaseAddress =
+                builder.Configuration["Identity:BaseAddress"] is { } identity ? new Uri(identity) : PlatformServices.Address(PlatformServices.IdentityApi))
             .AddInternalApiKey();
         return builder;
     }

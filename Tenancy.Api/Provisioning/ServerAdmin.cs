@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Npgsql;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenantConnections;
 
 namespace Tenancy.Api.Provisioning;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Tenancy.Api.Provisioning;
 
 /// <summary>
-/// Open once start-up work (tenancydb migrations, the tenant template, unfinished provisionings) is done.
+/// Open once start-up work (the tenant template, unfinished provisionings; tenancydb is migrated before) is done.
 /// Until then <c>/health</c> is unhealthy and API requests wait for it instead of failing.
 /// </summary>
 public sealed class StartupGate : IHealthCheck

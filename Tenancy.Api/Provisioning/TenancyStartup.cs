@@ -1,13 +1,11 @@
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.Messaging.Database;
 using Microsoft.Extensions.Options;
-using Tenancy.Api.Data;
 
 namespace Tenancy.Api.Provisioning;
 
 /// <summary>
-/// Start-up work before the service is ready: migrate tenancydb (creating it if missing), bring the tenant template
-/// database of every tenant server to the current tenant schema, register the configured servers, and undo provisionings a crash interrupted. Afterwards the recovery keeps
+/// Start-up work before the service is ready, once tenancydb is migrated (StartupMigration, registered before this):
+/// register the configured tenant servers, bring the tenant template database of every tenant server to the current
+/// tenant schema, and undo provisionings a crash interrupted. Afterwards the recovery keeps
 /// running now and then, for crashes of other instances.
 /// </summary>
 public sealed class TenancyStartup(
@@ -23,8 +21,6 @@ public sealed class TenancyStartup(
             try
             {
                 await using var scope = services.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<TenancyDbContext>();
-                await db.Database.MigrateExclusivelyAsync(stoppingToken);
                 await scope.ServiceProvider.GetRequiredService<TenantPlacement>().RegisterConfiguredServersAsync(stoppingToken);
                 await scope.ServiceProvider.GetRequiredService<TenantTemplate>().EnsureCurrentAsync(stoppingToken);
                 await scope.ServiceProvider.GetRequiredService<ProvisioningRecovery>().RecoverAsync(stoppingToken);

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenantConnections;
 using Tenancy.Api.Data;
 
 namespace Tenancy.Api.Provisioning;

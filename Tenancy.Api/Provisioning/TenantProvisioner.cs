@@ -1,12 +1,13 @@
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.Messaging;
+using SaasPlatform.Messaging.Audit;
+using SaasPlatform.Messaging.Events;
+using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantConnections;
 using Tenancy.Api.Data;
 using Tenancy.Api.Quotas;
 
@@ -97,7 +98,7 @@ public sealed class TenantProvisioner(
                         tenant.UpdatedAt = time.GetUtcNow();
                         // The event commits with the activation: it is published if and only if the tenant exists.
                         db.EnqueueEvent(Topics.TenantCreated, tenant.Id, creatorId,
-                            new { tenant_name = tenant.Name, database_name = tenant.DatabaseName, server = tenant.Server, created_by = creatorId }, time);
+                            new TenantCreated(tenant.Name, tenant.DatabaseName, creatorId), time);
                         db.EnqueueAudit(tenant.Id, creatorId, AuditActions.TenantCreated, "tenant", tenant.Id.ToString(),
                             new { name = tenant.Name, database_name = tenant.DatabaseName, server = tenant.Server }, time);
                         await db.SaveChangesAsync(cancellationToken);

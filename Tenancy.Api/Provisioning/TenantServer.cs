@@ -1,5 +1,5 @@
 using System.Data.Common;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenantConnections;
 
 namespace Tenancy.Api.Provisioning;
 

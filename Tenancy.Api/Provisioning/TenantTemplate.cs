@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using SaasPlatform.TenantData.Connections;
-using SaasPlatform.TenantData.Schema;
+using SaasPlatform.TenantConnections;
+using SaasPlatform.TenantSchema;
 
 namespace Tenancy.Api.Provisioning;
 

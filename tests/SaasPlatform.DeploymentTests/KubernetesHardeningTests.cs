@@ -1,11 +1,11 @@
 using System.Diagnostics;
-using k8s;
-using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SaasPlatform.Deploy.K8sManifests;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
+using k8s;
+using k8s.Models;
 
 namespace SaasPlatform.DeploymentTests;
 

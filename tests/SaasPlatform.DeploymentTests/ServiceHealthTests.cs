@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using SaasPlatform.Messaging.Kafka;
-using SaasPlatform.TenantData;
 
 namespace SaasPlatform.DeploymentTests;
 
@@ -26,7 +25,7 @@ public sealed class ServiceHealthTests
             ["ConnectionStrings:postgres"] = $"Host=127.0.0.1;Port={closed};Username=tenant_data;Password=x;Database=postgres",
         });
         builder.AddKafkaProducer();
-        builder.AddTenantData();
+        builder.AddTenantConnections();
         using var host = builder.Build();
 
         var report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SaasPlatform.AppHost.Infrastructure;
 using SaasPlatform.ServiceDefaults.Configuration;
-using SaasPlatform.UnitTests.Vault;
+using SaasPlatform.UnitTests.ServiceDefaults;
 
 namespace SaasPlatform.DeploymentTests;
 

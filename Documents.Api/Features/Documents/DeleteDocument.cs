@@ -3,11 +3,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Audit;
+using SaasPlatform.Messaging.Events;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 
@@ -21,7 +22,7 @@ public static class DeleteDocument
     public sealed record DeletedDocument(Guid DeletedDocumentId, bool FileOrphaned);
 
     public static async Task<Results<Ok<SuccessEnvelope<DeletedDocument>>, ApiError>> HandleAsync(
-        string tenantId, Guid documentId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDataSources tenants,
+        string tenantId, Guid documentId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDbContextFactory tenants,
         OutboxSignal outboxSignal, TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = user.UserId();
@@ -55,7 +56,7 @@ public static class DeleteDocument
             """, cancellationToken) == 1;
 
         db.EnqueueEvent(Topics.DocumentDeleted, access.TenantId, userId,
-            new { document_id = document.Id, file_id = document.FileId, orphaned, database_name = access.DatabaseName }, time);
+            new DocumentDeleted(document.Id, document.FileId, orphaned, access.DatabaseName), time);
         db.EnqueueAudit(access.TenantId, userId, AuditActions.DocumentDeleted, "document", document.Id.ToString(),
             new { filename = document.Filename, file_id = document.FileId, file_orphaned = orphaned }, time);
         await db.SaveChangesAsync(cancellationToken);

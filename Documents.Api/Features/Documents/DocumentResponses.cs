@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Schema;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 

@@ -6,9 +6,9 @@ using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 
@@ -24,7 +24,7 @@ public static partial class DownloadDocument
     private const int ChunkSize = 64 * 1024;
 
     public static async Task<Results<DownloadResult, ApiError>> HandleAsync(
-        string tenantId, Guid documentId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDataSources tenants,
+        string tenantId, Guid documentId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDbContextFactory tenants,
         ObjectStorage storage, OutboxSignal outboxSignal, TimeProvider time, ILogger<DownloadResult> logger,
         CancellationToken cancellationToken)
     {

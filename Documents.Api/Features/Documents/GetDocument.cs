@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 
@@ -12,7 +12,7 @@ namespace Documents.Api.Features.Documents;
 public static class GetDocument
 {
     public static async Task<Results<Ok<SuccessEnvelope<DocumentWithFile>>, ApiError>> HandleAsync(
-        string tenantId, Guid documentId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDataSources tenants,
+        string tenantId, Guid documentId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDbContextFactory tenants,
         CancellationToken cancellationToken)
     {
         var access = await checker.RequireAsync(tenantId, user.UserId(), TenantRole.Viewer, cancellationToken);

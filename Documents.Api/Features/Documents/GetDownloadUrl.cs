@@ -8,9 +8,9 @@ using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 
@@ -28,7 +28,7 @@ public static partial class GetDownloadUrl
 
     public static async Task<Results<Ok<SuccessEnvelope<DownloadUrlData>>, ApiError>> HandleAsync(
         string tenantId, Guid documentId, [FromQuery(Name = "expires_in")] string? expiresIn, ClaimsPrincipal user,
-        TenantAccessChecker checker, TenantDataSources tenants, ObjectStorage storage, OutboxSignal outboxSignal,
+        TenantAccessChecker checker, TenantDbContextFactory tenants, ObjectStorage storage, OutboxSignal outboxSignal,
         TimeProvider time, ILogger<DownloadUrlData> logger, CancellationToken cancellationToken)
     {
         var seconds = DefaultExpiresIn;

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 
@@ -19,7 +19,7 @@ public static class ListDocuments
 
     public static async Task<Results<Ok<SuccessEnvelope<DocumentPage>>, ApiError>> HandleAsync(
         string tenantId, string? page, [FromQuery(Name = "per_page")] string? perPage, string? filename, ClaimsPrincipal user,
-        TenantAccessChecker checker, TenantDataSources tenants, CancellationToken cancellationToken)
+        TenantAccessChecker checker, TenantDbContextFactory tenants, CancellationToken cancellationToken)
     {
         var access = await checker.RequireAsync(tenantId, user.UserId(), TenantRole.Viewer, cancellationToken);
         if (access.Failed(out var error))

@@ -7,8 +7,8 @@ using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 
@@ -20,7 +20,7 @@ public static class UpdateDocument
 {
     public static async Task<Results<Ok<SuccessEnvelope<DocumentResponse>>, ApiError>> HandleAsync(
         string tenantId, Guid documentId, JsonElement body, ClaimsPrincipal user, TenantAccessChecker checker,
-        TenantDataSources tenants, OutboxSignal outboxSignal, TimeProvider time, CancellationToken cancellationToken)
+        TenantDbContextFactory tenants, OutboxSignal outboxSignal, TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = user.UserId();
         var access = await checker.RequireAsync(tenantId, userId, TenantRole.User, cancellationToken);

@@ -5,13 +5,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Audit;
+using SaasPlatform.Messaging.Events;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
-using SaasPlatform.TenantData.Schema;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 
@@ -25,7 +25,7 @@ namespace Documents.Api.Features.Documents;
 public static partial class UploadDocument
 {
     public static async Task<Results<Created<SuccessEnvelope<DocumentWithFile>>, ApiError>> HandleAsync(
-        string tenantId, HttpRequest request, ClaimsPrincipal user, TenantAccessChecker checker, TenantDataSources tenants,
+        string tenantId, HttpRequest request, ClaimsPrincipal user, TenantAccessChecker checker, TenantDbContextFactory tenants,
         ObjectStorage storage, OutboxSignal outboxSignal, IOptions<UploadOptions> options, TimeProvider time,
         ILogger<UploadLog> logger, CancellationToken cancellationToken)
     {
@@ -38,7 +38,7 @@ public static partial class UploadDocument
         }
 
         var maxFileSize = options.Value.MaxFileSizeBytes;
-        var maxBody = maxFileSize + UploadOptions.MultipartOverheadBytes;
+        var maxBody = options.Value.MaxBodyBytes;
         if (request.ContentLength > maxBody)
         {
             return ApiError.PayloadTooLarge(maxFileSize);
@@ -128,19 +128,8 @@ public static partial class UploadDocument
                 CreatedAt = now,
             };
             db.Documents.Add(document);
-            db.EnqueueEvent(Topics.DocumentUploaded, access.TenantId, userId, new
-            {
-                document_id = document.Id,
-                filename = document.Filename,
-                mime_type = document.MimeType,
-                file_id = file.Id,
-                file_size = file.FileSize,
-                s3_path = file.S3Path,
-                sha256 = content.Sha256,
-                md5_hash = file.Md5Hash,
-                was_deduplicated = !file.Inserted,
-                database_name = access.DatabaseName, // lets the worker reach the tenant database without a lookup
-            }, time);
+            db.EnqueueEvent(Topics.DocumentUploaded, access.TenantId, userId, new DocumentUploaded(document.Id, document.Filename,
+                document.MimeType, file.Id, file.FileSize, file.S3Path, content.Sha256, file.Md5Hash, !file.Inserted, access.DatabaseName), time);
             db.EnqueueAudit(access.TenantId, userId, AuditActions.DocumentUploaded, "document", document.Id.ToString(),
                 new { filename = document.Filename, file_id = file.Id, file_size = file.FileSize, was_deduplicated = !file.Inserted },
                 time);

@@ -5,9 +5,9 @@ using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Files;
 
@@ -20,7 +20,7 @@ public static class DeleteFile
     public sealed record DeletedFile(Guid FileId, string Md5Hash, long FreedStorageBytes, double FreedStorageMb);
 
     public static async Task<Results<Ok<SuccessEnvelope<DeletedFile>>, ApiError>> HandleAsync(
-        string tenantId, Guid fileId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDataSources tenants,
+        string tenantId, Guid fileId, ClaimsPrincipal user, TenantAccessChecker checker, TenantDbContextFactory tenants,
         ObjectStorage storage, OutboxSignal outboxSignal, TimeProvider time, CancellationToken cancellationToken)
     {
         var userId = user.UserId();

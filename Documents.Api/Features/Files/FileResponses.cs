@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Schema;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Files;
 

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenancyClient;
+using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Files;
 
@@ -25,7 +25,7 @@ public static class ListFiles
     public static async Task<Results<Ok<SuccessEnvelope<FilePage>>, ApiError>> HandleAsync(
         string tenantId, string? page, [FromQuery(Name = "per_page")] string? perPage,
         [FromQuery(Name = "include_stats")] string? includeStats, ClaimsPrincipal user, TenantAccessChecker checker,
-        TenantDataSources tenants, CancellationToken cancellationToken)
+        TenantDbContextFactory tenants, CancellationToken cancellationToken)
     {
         var access = await checker.RequireAsync(tenantId, user.UserId(), TenantRole.Viewer, cancellationToken);
         if (access.Failed(out var error))

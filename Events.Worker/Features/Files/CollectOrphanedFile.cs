@@ -1,5 +1,6 @@
 using Events.Worker.Consuming;
 using SaasPlatform.Messaging;
+using SaasPlatform.Messaging.Events;
 using SaasPlatform.Messaging.Handling;
 
 namespace Events.Worker.Features.Files;
@@ -15,19 +16,20 @@ internal sealed class CollectOrphanedFile(OrphanCollector collector, OrphanColle
 
     public async Task HandleAsync(PlatformEvent platformEvent, CancellationToken cancellationToken)
     {
-        var data = FileEvents.Read(platformEvent);
-        if (data.Orphaned != true)
+        var data = FileEvents.Read<DocumentDeleted>(platformEvent);
+        if (!data.Orphaned)
         {
             report.Detail = "file still referenced";
             return;
         }
 
-        if (data.FileId is not { } fileId)
+        var fileId = data.FileId;
+        if (fileId == Guid.Empty)
         {
             throw new PoisonEventException("document.deleted without file_id");
         }
 
-        var database = FileEvents.Database(data);
+        var database = FileEvents.Database(data.DatabaseName, s3Path: null);
         var dueAt = await collector.DueAtAsync(database, fileId, cancellationToken);
         if (dueAt is null)
         {

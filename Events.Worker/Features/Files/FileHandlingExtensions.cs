@@ -1,5 +1,5 @@
 using SaasPlatform.Messaging.Handling;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
 
 namespace Events.Worker.Features.Files;
 

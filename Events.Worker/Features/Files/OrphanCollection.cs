@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenantConnections;
 
 namespace Events.Worker.Features.Files;
 

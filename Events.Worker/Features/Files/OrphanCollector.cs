@@ -1,17 +1,16 @@
 using Microsoft.Extensions.Options;
-using SaasPlatform.TenantData.Connections;
-using SaasPlatform.TenantData.Schema;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
+using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.Files;
 
 /// <summary>
 /// Frees the storage of orphaned files (D10). A file goes, row and object, only once it has been orphaned for the
-/// grace period and still has no document, re-checked by the DELETE itself; the object is deleted before that
+/// grace period and still has no document, re-checked under the row lock; the object is deleted before that
 /// DELETE commits, so while it happens the row stays locked and no upload can reuse the file or rewrite its key.
 /// </summary>
 internal sealed partial class OrphanCollector(
-    TenantDataSources tenants, ObjectStorage storage, TimeProvider time, IOptions<FileHandlingOptions> options,
+    TenantDbContextFactory tenants, ObjectStorage storage, TimeProvider time, IOptions<FileHandlingOptions> options,
     ILogger<OrphanCollector> logger)
 {
     /// <summary>Files collected per sweep of one database before it is visited again (so one tenant cannot hog it).</summary>

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Events.Worker.Consuming;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
-using NpgsqlTypes;
 using SaasPlatform.Messaging;
+using SaasPlatform.Messaging.Events;
 using SaasPlatform.Messaging.Handling;
-using SaasPlatform.TenantData.Connections;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
+using SaasPlatform.TenantConnections;
+using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.Files;
 
@@ -16,21 +17,21 @@ namespace Events.Worker.Features.Files;
 /// (the same bytes give the same answer); a file or object already gone is nothing to do.
 /// </summary>
 internal sealed partial class SniffUploadedContent(
-    TenantDataSources tenants, ObjectStorage storage, OrphanCollection collection, IOptions<FileHandlingOptions> options,
+    TenantDbContextFactory tenants, ObjectStorage storage, OrphanCollection collection, IOptions<FileHandlingOptions> options,
     TimeProvider time, HandlingReport report, ILogger<SniffUploadedContent> logger) : IEventHandler
 {
     public IReadOnlyCollection<string> Topics { get; } = [SaasPlatform.Messaging.Topics.DocumentUploaded];
 
     public async Task HandleAsync(PlatformEvent platformEvent, CancellationToken cancellationToken)
     {
-        var data = FileEvents.Read(platformEvent);
-        if (data.FileId is not { } fileId || string.IsNullOrEmpty(data.S3Path))
+        var data = FileEvents.Read<DocumentUploaded>(platformEvent);
+        if (data.FileId == Guid.Empty || string.IsNullOrEmpty(data.S3Path))
         {
             throw new PoisonEventException("document.uploaded without file_id or s3_path");
         }
 
         // Uploads are when staged objects appear; one a crash abandoned is stale after the retention: look then.
-        var database = FileEvents.Database(data);
+        var database = FileEvents.Database(data.DatabaseName, data.S3Path);
         collection.SweepLater(database, time.GetUtcNow() + options.Value.StagingRetention);
 
         var prefix = await storage.ReadPrefixAsync(data.S3Path, ContentSniffer.PrefixLength, cancellationToken);
@@ -44,17 +45,14 @@ internal sealed partial class SniffUploadedContent(
         var mismatch = ContentSniffer.IsMismatch(data.MimeType ?? ContentSniffer.Unknown, detected);
         var metadata = JsonSerializer.Serialize(new Dictionary<string, object> { ["detected_mime_type"] = detected, ["mime_mismatch"] = mismatch });
 
-        using var lease = await tenants.RentAsync(database, cancellationToken);
-        await using var command = lease.DataSource.CreateCommand(
-            "UPDATE files SET file_metadata = coalesce(file_metadata, '{}'::jsonb) || $2 WHERE id = $1");
-        command.Parameters.Add(new NpgsqlParameter { Value = fileId });
-        command.Parameters.Add(new NpgsqlParameter { Value = metadata, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        var updated = await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var db = await tenants.CreateDbContextAsync(database, cancellationToken);
+        var updated = await db.Files.Where(f => f.Id == data.FileId)
+            .ExecuteUpdateAsync(s => s.SetProperty(f => f.FileMetadata, f => TenantDbContext.JsonbConcat(f.FileMetadata, metadata)), cancellationToken);
 
         report.Detail = $"detected {detected}, declared {data.MimeType}, mismatch {mismatch}";
         if (mismatch && updated > 0)
         {
-            LogMismatch(platformEvent.TenantId, data.DocumentId, fileId, data.MimeType, detected);
+            LogMismatch(platformEvent.TenantId, data.DocumentId, data.FileId, data.MimeType, detected);
         }
     }
 
@@ -64,11 +62,12 @@ internal sealed partial class SniffUploadedContent(
 
 internal static class FileEvents
 {
-    public static FileEventData Read(PlatformEvent platformEvent)
+    public static T Read<T>(PlatformEvent platformEvent)
+        where T : class
     {
         try
         {
-            return platformEvent.DataAs<FileEventData>() ?? throw new PoisonEventException($"{platformEvent.EventType} without data");
+            return platformEvent.DataAs<T>() ?? throw new PoisonEventException($"{platformEvent.EventType} without data");
         }
         catch (JsonException e)
         {
@@ -77,10 +76,10 @@ internal static class FileEvents
     }
 
     /// <summary>The tenant database: named in the event, or the second segment of a platform object key.</summary>
-    public static string Database(FileEventData data)
+    public static string Database(string? databaseName, string? s3Path)
     {
-        var name = data.DatabaseName;
-        if (name is null && data.S3Path?.Split('/') is ["tenants", var fromKey, ..])
+        var name = databaseName;
+        if (name is null && s3Path?.Split('/') is ["tenants", var fromKey, ..])
         {
             name = fromKey;
         }

@@ -1,17 +1,18 @@
 using Events.Worker.Consuming;
 using SaasPlatform.Messaging;
+using SaasPlatform.Messaging.Events;
 using SaasPlatform.Messaging.Handling;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenantConnections;
 
 namespace Events.Worker.Features.Tenants;
 
 /// <summary>
-/// <c>tenant.deleted</c>: makes this process forget the tenant. Access answers are never cached for long
-/// (<c>TenantData:Access:CacheDuration</c>, 250 ms): every service's <c>TenantAccessChecker</c> asks Tenancy.Api
-/// again within that bound and then gets 404, so no cache needs a push and a deleted tenant is refused everywhere
-/// within about a second of the deletion, whether or not this event has been handled yet. What does outlive that
-/// bound is an open connection pool to the tenant's database, which is closed here (for a hard delete it would
-/// also block DROP DATABASE).
+/// <c>tenant.deleted</c>: makes this process forget the tenant. Access answers do not need this event: every
+/// service's <c>TenantAccessChecker</c> drops them when Tenancy.Api's change stream reports the tenant's row changed
+/// (or within 250 ms when the stream is down), so a deleted tenant is refused everywhere within about a second of
+/// the deletion, whether or not this event has been handled yet (docs/decisions/cache-invalidation.md). What does
+/// outlive that is an open connection pool to the tenant's database, which is closed here (for a hard delete it
+/// would also block DROP DATABASE).
 /// </summary>
 internal sealed class ForgetDeletedTenant(TenantDataSources tenantDatabases, HandlingReport report, ILogger<ForgetDeletedTenant> logger)
     : IEventHandler
@@ -20,10 +21,10 @@ internal sealed class ForgetDeletedTenant(TenantDataSources tenantDatabases, Han
 
     public Task HandleAsync(PlatformEvent platformEvent, CancellationToken cancellationToken)
     {
-        var data = platformEvent.DataAs<TenantEventData>();
+        var data = platformEvent.DataAs<TenantDeleted>();
         if (TenantDatabaseName.IsValid(data?.DatabaseName))
         {
-            tenantDatabases.Evict(data!.DatabaseName!);
+            tenantDatabases.Evict(data!.DatabaseName);
         }
 
         report.Detail = $"forgotten: pool of {data?.DatabaseName ?? "(no database_name)"} closed; access caches expire within their TTL";

@@ -2,25 +2,27 @@ using Events.Worker.Consuming;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using SaasPlatform.Messaging;
+using SaasPlatform.Messaging.Events;
 using SaasPlatform.Messaging.Handling;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenantConnections;
+using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.Tenants;
 
 /// <summary>
 /// <c>tenant.created</c>: checks that the new tenant's database is reachable and carries the current tenant schema
-/// (every migration of SaasPlatform.TenantData applied). The finding goes to the log and the inbox row. Tenancy.Api
+/// (every migration of SaasPlatform.TenantSchema applied). The finding goes to the log and the inbox row. Tenancy.Api
 /// answers 201 only once both hold (D7), so a failure here points at a real fault; a database that no longer exists
 /// (the tenant was deleted since) is noted, not retried. Connection errors are retried, then dead-lettered.
 /// </summary>
-internal sealed class VerifyTenantDatabase(TenantDataSources tenantDatabases, HandlingReport report, ILogger<VerifyTenantDatabase> logger)
+internal sealed class VerifyTenantDatabase(TenantDbContextFactory tenantDatabases, HandlingReport report, ILogger<VerifyTenantDatabase> logger)
     : IEventHandler
 {
     public IReadOnlyCollection<string> Topics { get; } = [SaasPlatform.Messaging.Topics.TenantCreated];
 
     public async Task HandleAsync(PlatformEvent platformEvent, CancellationToken cancellationToken)
     {
-        var databaseName = platformEvent.DataAs<TenantEventData>()?.DatabaseName;
+        var databaseName = platformEvent.DataAs<TenantCreated>()?.DatabaseName;
         if (!TenantDatabaseName.IsValid(databaseName))
         {
             throw new PoisonEventException($"tenant.created without a valid database_name ('{databaseName}')");

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.ServiceDefaults.Contracts;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Features.Auth;
@@ -117,7 +118,7 @@ public static class Login
         {
             AccessToken = tokens.Access.Token,
             RefreshToken = tokens.Refresh.Token,
-            User = UserResponse.From(user),
+            User = user.ToResponse(),
             Tenants = tenants,
         }));
     }

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
+using SaasPlatform.ServiceDefaults.Contracts;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Features.Auth;
@@ -86,7 +87,7 @@ public static class Register
         }
 
         return TypedResults.Created((string?)null,
-            AuthEnvelope.Of("User registered successfully", new AuthPayload { User = UserResponse.From(user) }));
+            AuthEnvelope.Of("User registered successfully", new AuthPayload { User = user.ToResponse() }));
     }
 
     private static ApiError EmailExists() =>

@@ -3,6 +3,7 @@ using Identity.Api.Features.Users;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Changes;
+using SaasPlatform.ServiceDefaults.Contracts;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Features.Internal;
@@ -42,7 +43,7 @@ public static class InternalUsers
 
         var normalized = email.Trim().ToLowerInvariant();
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Email.ToLower() == normalized, cancellationToken);
-        return user is null ? ApiError.NotFound("User not found") : TypedResults.Ok(UserResponse.From(user));
+        return user is null ? ApiError.NotFound("User not found") : TypedResults.Ok(user.ToResponse());
     }
 
     /// <summary>The users among <c>ids</c> that exist, in no particular order; unknown ids are left out.</summary>

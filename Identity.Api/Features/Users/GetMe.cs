@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Identity.Api.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SaasPlatform.ServiceDefaults.Auth;
+using SaasPlatform.ServiceDefaults.Contracts;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Features.Users;

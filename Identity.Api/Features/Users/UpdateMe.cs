@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.ServiceDefaults.Auth;
+using SaasPlatform.ServiceDefaults.Contracts;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Features.Users;
@@ -75,6 +76,6 @@ public static class UpdateMe
             await db.SaveChangesAsync(cancellationToken);
         }
 
-        return ApiResults.Ok("User profile updated successfully", UserResponse.From(user));
+        return ApiResults.Ok("User profile updated successfully", user.ToResponse());
     }
 }

@@ -1,6 +1,7 @@
 using Identity.Api.Data;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Changes;
+using SaasPlatform.ServiceDefaults.Contracts;
 
 namespace Identity.Api.Features.Users;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using SaasPlatform.TenantData.Access;
+using Microsoft.EntityFrameworkCore;
+using SaasPlatform.TenancyClient;
 using Tenancy.Api.Data;
-using Tenancy.Api.Features.Tenants;
 
 namespace Tenancy.Api.Features.Internal;
 
@@ -12,15 +12,17 @@ namespace Tenancy.Api.Features.Internal;
 /// </summary>
 public static class GetMembership
 {
-    public sealed record MembershipAnswer(Guid TenantId, string TenantName, string DatabaseName, string Role, string Server);
-
-    public static async Task<Results<Ok<MembershipAnswer>, NotFound>> HandleAsync(
-        Guid tenantId, Guid userId, TenancyDbContext db, TenantCache cache, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<TenantMembership>, NotFound>> HandleAsync(
+        Guid tenantId, Guid userId, TenancyDbContext db, CancellationToken cancellationToken)
     {
-        // From memory until the tenant or its memberships change (TenantCache).
-        var found = await GetTenant.LoadAsync(db, cache, tenantId, cancellationToken);
-        return found?.Of(userId) is { } membership
-            ? TypedResults.Ok(new MembershipAnswer(found.Tenant.Id, found.Tenant.Name, found.Tenant.DatabaseName, membership.Role.ToWire(), found.Tenant.Server))
-            : TypedResults.NotFound();
+        // From the database, not this replica's cache: the asker keeps the answer until /internal/changes says it
+        // changed, and may ask right after hearing that from another replica, before this one has heard it.
+        var answer = await db.Memberships.AsNoTracking()
+            .Where(m => m.TenantId == tenantId && m.UserId == userId && m.Tenant!.IsActive && m.Tenant.Status == TenantStatus.Active)
+            .Select(m => new { m.Tenant!.Name, m.Tenant.DatabaseName, m.Role, m.Tenant.Server })
+            .SingleOrDefaultAsync(cancellationToken);
+        return answer is null
+            ? TypedResults.NotFound()
+            : TypedResults.Ok(new TenantMembership(tenantId, answer.Name, answer.DatabaseName, answer.Role.ToWire(), answer.Server));
     }
 }

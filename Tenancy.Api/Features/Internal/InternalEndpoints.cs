@@ -14,6 +14,7 @@ public static class InternalEndpoints
         group.MapTenantQuotaEndpoints();
         group.MapGet("/tenant-databases", ListTenantDatabases.HandleAsync);
         group.MapGet("/tenant-databases/{databaseName}", ListTenantDatabases.HandleOneAsync);
+        group.MapGet("/changes", StreamChanges.HandleAsync);
         return app;
     }
 }

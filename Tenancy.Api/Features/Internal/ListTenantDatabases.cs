@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using SaasPlatform.TenantData.Connections;
+using SaasPlatform.TenancyClient;
 using Tenancy.Api.Data;
 
 namespace Tenancy.Api.Features.Internal;
 
 /// <summary>
 /// The database of every tenant this platform has recorded (active, deactivated or provisioning), with the server
-/// holding it, in name order: the list background jobs start from (SaasPlatform.TenantData's TenantDatabaseCatalog), so
+/// holding it, in name order: the list background jobs start from (SaasPlatform.TenantConnections' TenantDatabaseCatalog), so
 /// they visit this platform's tenants only, not every database on a shared server that happens to be named like one.
 /// <c>/internal/tenant-databases/{name}</c> answers for one database: where a service learns the server of a
 /// database it only knows by name (from an event).

@@ -1,22 +1,14 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenancyClient;
 using Tenancy.Api.Data;
-using System.Text.Json.Serialization;
 
 namespace Tenancy.Api.Features.Internal;
 
 /// <summary>The active tenants of a user, newest membership first; Identity.Api's login lists them.</summary>
 public static class ListUserTenants
 {
-    public sealed record UserTenant(
-        Guid Id,
-        string Name,
-        string DatabaseName,
-        string Role,
-        [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset JoinedAt);
-
     public static async Task<Ok<List<UserTenant>>> HandleAsync(Guid userId, TenancyDbContext db, CancellationToken cancellationToken)
     {
         var rows = await db.Memberships.AsNoTracking()

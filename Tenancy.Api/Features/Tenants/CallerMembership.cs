@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenancyClient;
 using Tenancy.Api.Data;
 
 namespace Tenancy.Api.Features.Tenants;

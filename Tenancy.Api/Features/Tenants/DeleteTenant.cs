@@ -1,11 +1,12 @@
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SaasPlatform.Messaging;
+using SaasPlatform.Messaging.Audit;
+using SaasPlatform.Messaging.Events;
+using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenancyClient;
 
 namespace Tenancy.Api.Features.Tenants;
 
@@ -27,7 +28,7 @@ public static class DeleteTenant
         var tenant = found!.Tenant;
         tenant.IsActive = false;
         tenant.UpdatedAt = time.GetUtcNow();
-        db.EnqueueEvent(Topics.TenantDeleted, tenant.Id, user.UserId(), new { database_name = tenant.DatabaseName, hard_delete = false }, time);
+        db.EnqueueEvent(Topics.TenantDeleted, tenant.Id, user.UserId(), new TenantDeleted(tenant.DatabaseName, HardDelete: false), time);
         // The name and database say which tenant it was in the operators' security log, where deletions also appear.
         db.EnqueueAudit(tenant.Id, user.UserId(), AuditActions.TenantDeleted, "tenant", tenant.Id.ToString(),
             new { name = tenant.Name, database_name = tenant.DatabaseName, hard_delete = false }, time);

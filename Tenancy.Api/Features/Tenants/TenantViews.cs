@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
+using SaasPlatform.ServiceDefaults.Contracts;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenancyClient;
 using Tenancy.Api.Data;
 using Tenancy.Api.Identity;
 
@@ -64,7 +65,7 @@ public sealed record MemberView(
     string Role,
     [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset JoinedAt)
 {
-    public static MemberView From(IdentityUser user, Membership membership) =>
+    public static MemberView From(UserResponse user, Membership membership) =>
         new(user.Id, user.FirstName, user.LastName, user.Email, user.IsActive, user.CreatedAt, user.UpdatedAt,
             membership.Role.ToWire(), membership.JoinedAt);
 }

@@ -1,12 +1,12 @@
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.Messaging.Audit;
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using SaasPlatform.Messaging.Audit;
+using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantData.Access;
+using SaasPlatform.TenancyClient;
 using Tenancy.Api.Data;
 
 namespace Tenancy.Api.Features.Tenants;

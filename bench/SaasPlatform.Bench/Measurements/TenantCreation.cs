@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using SaasPlatform.TenantData.Schema;
+using SaasPlatform.TenantSchema;
 
 namespace SaasPlatform.Bench.Measurements;
 

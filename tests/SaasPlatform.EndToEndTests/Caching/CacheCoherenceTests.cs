@@ -101,7 +101,7 @@ public sealed class CacheCoherenceTests(PlatformFixture platform)
             await Within(Bound, written, async () => (await TenantIdsAsync(gateway, other.AccessToken)).Contains(tenantId));
             await Within(Bound, written, async () => (await GetDataAsync(gateway, $"/api/tenants/{tenantId}", admin.AccessToken))
                 .GetProperty("members").EnumerateArray().Any(m => m.GetProperty("id").GetGuid() == other.UserId));
-            // Documents.Api re-asks Tenancy.Api after at most TenantData:Access:CacheDuration (250 ms).
+            // Documents.Api drops its answer when Tenancy.Api's change stream reports the change (250 ms without the stream).
             await Within(Bound, written, async () => await StatusAsync(gateway, $"/api/tenants/{tenantId}/documents", other.AccessToken) == HttpStatusCode.OK);
 
             // ... and removed elsewhere: gone from the list, details refused, documents refused.
@@ -117,6 +117,58 @@ public sealed class CacheCoherenceTests(PlatformFixture platform)
             await TenancyApi.ExecuteAsync(platform, TenancyApi.TenancyDb, $"UPDATE tenants SET is_active = false WHERE id = '{tenantId}'");
             await Within(Bound, written, async () => !(await TenantIdsAsync(gateway, admin.AccessToken)).Contains(tenantId));
             await Within(Bound, written, async () => await StatusAsync(gateway, $"/api/tenants/{tenantId}", admin.AccessToken) == HttpStatusCode.NotFound);
+        }
+        finally
+        {
+            await TenancyApi.PurgeTenantAsync(platform, tenantId, tenant.GetProperty("database_name").GetString()!);
+        }
+    }
+
+    [Fact]
+    public async Task Tenancy_streams_its_changes_to_the_services_that_check_tenant_access_and_they_follow_it()
+    {
+        // The services that keep access answers say they follow the stream (answers kept until they change).
+        foreach (var service in new[] { "documents-api", "events-worker" })
+        {
+            using var direct = platform.CreateDirectClient(service);
+            var health = JsonDocument.Parse(await direct.GetStringAsync("/health")).RootElement;
+            Assert.Equal("Following Tenancy.Api's changes",
+                health.GetProperty("checks").GetProperty("tenancy-changes").GetProperty("description").GetString());
+        }
+
+        // The stream: internal callers only, "live" first, then a line per committed change.
+        using var anonymous = platform.CreateDirectClient("tenancy-api");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/internal/changes")).StatusCode);
+
+        using var gateway = platform.CreateGatewayClient();
+        var admin = await NewSessionAsync(gateway);
+        var other = await NewSessionAsync(gateway);
+        var tenant = await TenancyApi.NewTenantAsync(gateway, admin.AccessToken);
+        var tenantId = tenant.GetProperty("id").GetGuid();
+        using var tenancy = platform.CreateInternalClient("tenancy-api");
+        tenancy.Timeout = Timeout.InfiniteTimeSpan;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            using var response = await tenancy.GetAsync("/internal/changes", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var lines = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+            Assert.Equal("live", await lines.ReadLineAsync(timeout.Token));
+
+            using (var added = await SendAsync(gateway, HttpMethod.Post, $"/api/tenants/{tenantId}/users", admin.AccessToken,
+                       new { user_id = other.UserId, role = "viewer" }))
+            {
+                Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+            }
+
+            var expected = $"user_tenant_associations:{other.UserId}:{tenantId}";
+            string? line;
+            while ((line = await lines.ReadLineAsync(timeout.Token)) is not null && line != expected)
+            {
+                // Heartbeats (empty lines) and other tests' changes.
+            }
+
+            Assert.Equal(expected, line);
         }
         finally
         {

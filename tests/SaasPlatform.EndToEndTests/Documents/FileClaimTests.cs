@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.EndToEndTests.Tenancy;
-using SaasPlatform.TenantData.Schema;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
+using SaasPlatform.TenantSchema;
 using static SaasPlatform.EndToEndTests.Documents.DocumentsApi;
 
 namespace SaasPlatform.EndToEndTests.Documents;

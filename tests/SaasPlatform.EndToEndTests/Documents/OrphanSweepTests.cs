@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using SaasPlatform.EndToEndTests.Events;
 using SaasPlatform.EndToEndTests.Identity;
 using SaasPlatform.EndToEndTests.Tenancy;
-using SaasPlatform.TenantData.Schema;
-using SaasPlatform.TenantData.Storage;
+using SaasPlatform.Storage;
+using SaasPlatform.TenantSchema;
 using Xunit.Abstractions;
 using static SaasPlatform.EndToEndTests.Documents.DocumentsApi;
 

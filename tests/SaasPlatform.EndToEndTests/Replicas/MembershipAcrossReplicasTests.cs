@@ -35,6 +35,10 @@ public sealed class MembershipAcrossReplicasTests(ReplicasFixture platform, ITes
             .. platform.Instances("events-worker").Select(i => new ReplicaProbe("events-worker", i, PlatformFixture.CreateInstanceClient(i), () => $"/api/tenants/{tenantId}/audit")),
         ];
 
+        // Every reader has served this tenant once (its database pool open, its code warm), so the rounds measure how
+        // fast a change travels, not a first request.
+        await AssertEveryReaderAsync(readers, admin.AccessToken, HttpStatusCode.OK);
+
         var granted = new List<double>();
         var revoked = new List<double>();
         for (var round = 0; round < rounds; round++)
@@ -68,7 +72,8 @@ public sealed class MembershipAcrossReplicasTests(ReplicasFixture platform, ITes
             $"granted p50 {ReplicaProbes.Percentile(granted, 50):0} ms max {granted.Max():0} ms, revoked p50 {ReplicaProbes.Percentile(revoked, 50):0} ms max {revoked.Max():0} ms";
         output.WriteLine(summary);
         Console.WriteLine($"REPLICAS {summary}");
-        // The design bound is 1 s (each replica reuses an answer for 250 ms); on a loaded machine a lookup can stall,
+        // The design bound is 1 s (each replica hears the change within milliseconds: docs/decisions/cache-invalidation.md);
+        // on a loaded machine a lookup can stall,
         // so most changes must make it and none may take twice as long.
         List<double> all = [.. granted, .. revoked];
         Assert.True(ReplicaProbes.Percentile(all, 50) <= Bound.TotalMilliseconds && all.Max() <= 2 * Bound.TotalMilliseconds, summary);
@@ -84,9 +89,10 @@ public sealed class MembershipAcrossReplicasTests(ReplicasFixture platform, ITes
     }
 
     /// <summary>Milliseconds until the last reader answers <paramref name="expected"/> (over 10 s fails the test).</summary>
-    private static async Task<double> UntilEveryReaderAsync(IEnumerable<ReplicaProbe> readers, string token, HttpStatusCode expected, Stopwatch clock)
+    private async Task<double> UntilEveryReaderAsync(IReadOnlyList<ReplicaProbe> readers, string token, HttpStatusCode expected, Stopwatch clock)
     {
         var times = await Task.WhenAll(readers.Select(r => r.TimeUntilAsync(token, status => status == expected, clock, TimeSpan.FromSeconds(10))));
+        output.WriteLine($"{(int)expected}: " + string.Join(", ", readers.Zip(times, (r, t) => $"{r.Instance.Id} {t.TotalMilliseconds:0} ms")));
         Assert.DoesNotContain(TimeSpan.MaxValue, times);
         return times.Max().TotalMilliseconds;
     }

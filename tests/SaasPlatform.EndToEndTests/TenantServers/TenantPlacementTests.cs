@@ -61,10 +61,20 @@ public sealed class TenantPlacementTests(TenantServersFixture platform, ITestOut
         {
             var tenant = await TenancyApi.NewTenantAsync(gateway, owner.AccessToken);
             Assert.NotEqual(fewest, await ServerOfAsync(tenant.GetProperty("id").GetGuid()));
+
+            // With every server closed, creation is refused (retry later), and no tenant row is left behind.
+            var before = (await CountsAsync()).Values.Sum();
+            await SetAcceptingAsync(Servers.Single(s => s != fewest), false);
+            using var refused = await TenancyApi.CreateTenantAsync(gateway, owner.AccessToken, $"Refused {Guid.NewGuid():N}");
+            await AuthApi.AssertErrorAsync(refused, HttpStatusCode.ServiceUnavailable, "service_unavailable");
+            Assert.Equal(before, (await CountsAsync()).Values.Sum());
         }
         finally
         {
-            await SetAcceptingAsync(fewest, true);
+            foreach (var server in Servers)
+            {
+                await SetAcceptingAsync(server, true);
+            }
         }
     }
 
