@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using SaasPlatform.EndToEndTests.Documents;
+using SaasPlatform.EndToEndTests.Events;
 using SaasPlatform.EndToEndTests.Identity;
 using SaasPlatform.EndToEndTests.Tenancy;
 using Xunit.Abstractions;
@@ -13,7 +14,8 @@ namespace SaasPlatform.EndToEndTests.TenantServers;
 /// <summary>
 /// Tenant placement on two PostgreSQL servers (docs/decisions/tenant-placement.md): new tenants go to the accepting
 /// server with the fewest tenants, and everything that opens a tenant database (documents through the gateway, the
-/// worker's event handlers, its orphan collection and start-up sweep, migrate-tenants) finds it on its own server.
+/// worker's event handlers for tenant.created and document.deleted, its start-up sweep, migrate-tenants) finds it on
+/// its own server.
 /// </summary>
 [Collection(TenantServersCollection.Name)]
 public sealed class TenantPlacementTests(TenantServersFixture platform, ITestOutputHelper output)
@@ -82,13 +84,14 @@ public sealed class TenantPlacementTests(TenantServersFixture platform, ITestOut
     public async Task Documents_events_and_orphan_collection_work_for_a_tenant_on_each_server()
     {
         using var gateway = platform.CreateGatewayClient();
+        await using var events = await EventsDatabase.OpenAsync(platform);
         foreach (var server in Servers)
         {
             var world = await WorldOnAsync(gateway, server);
 
             // Upload, list, download through the gateway: Documents.Api opens the tenant's database on its server.
-            byte[] png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. UniqueBytes(64)];
-            var uploaded = await UploadOkAsync(gateway, world.User.AccessToken, world.TenantId, png, "scan.pdf", "application/pdf");
+            var bytes = UniqueBytes(300);
+            var uploaded = await UploadOkAsync(gateway, world.User.AccessToken, world.TenantId, bytes, "scan.pdf", "application/pdf");
             var documentId = uploaded.GetProperty("id").GetGuid();
             var fileId = uploaded.GetProperty("file_id").GetGuid();
             var key = uploaded.GetProperty("file").GetProperty("s3_path").GetString()!;
@@ -97,19 +100,17 @@ public sealed class TenantPlacementTests(TenantServersFixture platform, ITestOut
             using (var download = await SendAsync(gateway, HttpMethod.Get, $"{world.Documents}/{documentId}/download", world.Viewer.AccessToken))
             {
                 Assert.Equal(HttpStatusCode.OK, download.StatusCode);
-                Assert.Equal(png, await download.Content.ReadAsByteArrayAsync());
+                Assert.Equal(bytes, await download.Content.ReadAsByteArrayAsync());
             }
 
             Assert.Equal(1L, await TenantScalarAsync<long>(server, world.DatabaseName, "SELECT count(*) FROM files WHERE id = @p0", fileId));
 
-            // The worker handles document.uploaded against the right server: it records the sniffed type on the file.
-            JsonElement metadata = default;
-            Assert.True(await EventuallyAsync(TimeSpan.FromSeconds(30), async () =>
-            {
-                metadata = (await GetDataAsync(gateway, $"{world.Files}/{fileId}", world.Viewer.AccessToken)).GetProperty("file_metadata");
-                return metadata.TryGetProperty("detected_mime_type", out _);
-            }), $"{server}: the worker never sniffed file {fileId}: {metadata}");
-            Assert.Equal("image/png", metadata.GetProperty("detected_mime_type").GetString());
+            // The worker handles tenant.created against the right server: it found the new database there, at the current
+            // schema (on the wrong server it would record "database missing").
+            Assert.True(await EventuallyAsync(TimeSpan.FromSeconds(30), async () => await events.CountAsync(
+                    "SELECT count(*) FROM inbox_events WHERE tenant_id = @t AND handler LIKE '%VerifyTenantDatabase' AND outcome = 'handled' AND detail LIKE 'schema current:%'",
+                    ("t", world.TenantId)) == 1),
+                $"{server}: the worker did not verify {world.DatabaseName} on its server");
 
             // Deleting the only document orphans the file; the worker collects it there after the grace period (3 s).
             using (var delete = await SendAsync(gateway, HttpMethod.Delete, $"{world.Documents}/{documentId}", world.User.AccessToken))
