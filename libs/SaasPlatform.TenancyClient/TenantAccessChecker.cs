@@ -147,7 +147,7 @@ public sealed class TenantAccessChecker(
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
         {
             // Our own deadline, not a caller leaving: a dependency too slow to answer (503, with HttpRequestException and
-            // Polly's BrokenCircuitException/TimeoutRejectedException, in libs/SaasPlatform.ServiceDefaults/Http/EnvelopeErrorHandling.cs).
+            // Polly's BrokenCircuitException/TimeoutRejectedException, in SaasPlatform.ServiceDefaults/Http/EnvelopeErrorHandling.cs).
             throw new TimeoutException("Tenancy.Api did not answer the membership lookup in time", ex);
         }
     }
