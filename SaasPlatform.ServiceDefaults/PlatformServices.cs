@@ -34,6 +34,7 @@ public static class PlatformServices
 
         // Tenancy.Api
         public const string TenantDatabases = Internal + "/tenant-databases";
+        public const string TenancyChanges = Internal + "/changes";
 
         /// <summary>One tenant database and the server holding it (docs/decisions/tenant-placement.md).</summary>
         public static string TenantDatabase(string databaseName) => $"{TenantDatabases}/{Uri.EscapeDataString(databaseName)}";

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SaasPlatform.ServiceDefaults;
 
 namespace SaasPlatform.TenancyClient;
 
@@ -60,7 +61,7 @@ public sealed partial class TenancyChangeFollower(
     private async Task FollowAsync(CancellationToken stoppingToken)
     {
         using var http = httpClientFactory.CreateClient(nameof(TenancyChangeFollower));
-        using var response = await http.GetAsync(new Uri(options.Value.TenancyBaseAddress, "/internal/changes"),
+        using var response = await http.GetAsync(new Uri(options.Value.TenancyBaseAddress, PlatformServices.Routes.TenancyChanges),
             HttpCompletionOption.ResponseHeadersRead, stoppingToken);
         response.EnsureSuccessStatusCode();
         await using var body = await response.Content.ReadAsStreamAsync(stoppingToken);

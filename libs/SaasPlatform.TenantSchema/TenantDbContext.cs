@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Outbox;
 
@@ -32,7 +33,7 @@ public class TenantDbContext : DbContext
     /// PostgreSQL's <c>jsonb || jsonb</c>: <paramref name="target"/> with the keys of <paramref name="patch"/> set. For
     /// queries and <c>ExecuteUpdate</c> only (a merge in one statement, without reading the row first).
     /// </summary>
-    public static string JsonbConcat(string target, string patch) => throw new InvalidOperationException("Translated to SQL only");
+    public static string JsonbConcat(string target, JsonElement patch) => throw new InvalidOperationException("Translated to SQL only");
 
     /// <summary>Keeps the tenant's data source alive (not evicted) for as long as this context lives.</summary>
     internal void HoldLease(IDisposable lease) => _lease = lease;

@@ -43,7 +43,8 @@ internal sealed partial class SniffUploadedContent(
 
         var detected = ContentSniffer.Detect(prefix);
         var mismatch = ContentSniffer.IsMismatch(data.MimeType ?? ContentSniffer.Unknown, detected);
-        var metadata = JsonSerializer.Serialize(new Dictionary<string, object> { ["detected_mime_type"] = detected, ["mime_mismatch"] = mismatch });
+        // A JsonElement goes to PostgreSQL as jsonb (a string would be text, which jsonb || does not take).
+        var metadata = JsonSerializer.SerializeToElement(new Dictionary<string, object> { ["detected_mime_type"] = detected, ["mime_mismatch"] = mismatch });
 
         await using var db = await tenants.CreateDbContextAsync(database, cancellationToken);
         var updated = await db.Files.Where(f => f.Id == data.FileId)

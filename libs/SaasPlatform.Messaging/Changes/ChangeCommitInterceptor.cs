@@ -1,8 +1,6 @@
-using System.Data.Common;
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
-using Microsoft.EntityFrameworkCore.Diagnostics;
+using SaasPlatform.Messaging.Database;
 
 namespace SaasPlatform.Messaging.Changes;
 
@@ -13,107 +11,27 @@ namespace SaasPlatform.Messaging.Changes;
 /// Other replicas rely on the notification. Writes that bypass the change tracker (ExecuteUpdate, raw SQL) are
 /// covered by the notification alone.
 /// </summary>
-public sealed class ChangeCommitInterceptor(ChangeFeed feed, Func<EntityEntry, string?> payloadOf)
-    : SaveChangesInterceptor, IDbTransactionInterceptor
+public sealed class ChangeCommitInterceptor(ChangeFeed feed, Func<EntityEntry, string?> payloadOf) : AfterCommitInterceptor<List<string>>
 {
-    private readonly ConditionalWeakTable<DbContext, List<string>> _pending = [];
-
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    protected override List<string>? Note(DbContext context, List<string>? pending)
     {
-        Collect(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData,
-        InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        Collect(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        PublishIfCommitted(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result,
-        CancellationToken cancellationToken = default)
-    {
-        PublishIfCommitted(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Forget(eventData.Context);
-
-    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Forget(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Publish(eventData.Context);
-
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Publish(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Forget(eventData.Context);
-
-    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        Forget(eventData.Context);
-        return Task.CompletedTask;
-    }
-
-    private void Collect(DbContext? context)
-    {
-        if (context is null)
-        {
-            return;
-        }
-
-        List<string>? payloads = null;
         foreach (var entry in context.ChangeTracker.Entries())
         {
             if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && payloadOf(entry) is { } payload)
             {
-                payloads ??= _pending.GetOrCreateValue(context);
-                payloads.Add(payload);
+                pending ??= [];
+                pending.Add(payload);
             }
         }
+
+        return pending;
     }
 
-    private void PublishIfCommitted(DbContext? context)
+    protected override void Committed(DbContext context, List<string> pending)
     {
-        // Inside the caller's transaction nothing is visible yet: wait for TransactionCommitted.
-        if (context?.Database.CurrentTransaction is null)
-        {
-            Publish(context);
-        }
-    }
-
-    private void Publish(DbContext? context)
-    {
-        if (context is null || !_pending.TryGetValue(context, out var payloads))
-        {
-            return;
-        }
-
-        _pending.Remove(context);
-        foreach (var payload in payloads.Distinct(StringComparer.Ordinal))
+        foreach (var payload in pending.Distinct(StringComparer.Ordinal))
         {
             feed.Publish(payload);
-        }
-    }
-
-    private void Forget(DbContext? context)
-    {
-        if (context is not null)
-        {
-            _pending.Remove(context);
         }
     }
 }
