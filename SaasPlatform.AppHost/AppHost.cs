@@ -11,8 +11,9 @@ var infra = builder.AddPlatformInfrastructure();
 var identityDb = infra.AddDatabase(DatabaseRoles.Identity);
 var tenancyDb = infra.AddDatabase(DatabaseRoles.Tenancy);
 var eventsDb = infra.AddDatabase(DatabaseRoles.Events);
-var tenantProvisioner = infra.AddServerLogin(DatabaseRoles.TenantProvisioner);   // CREATEDB, owns tenant databases
-var tenantData = infra.AddServerLogin(DatabaseRoles.TenantData);                 // CONNECT + DML on tenant databases
+// On every tenant server (--Platform:TenantServers=N, default 1; docs/decisions/tenant-placement.md).
+var tenantProvisioner = infra.AddTenantServerLogins(DatabaseRoles.TenantProvisioner);   // CREATEDB, owns tenant databases
+var tenantData = infra.AddTenantServerLogins(DatabaseRoles.TenantData);                 // CONNECT + DML on tenant databases
 var jwtSigningKey = builder.AddJwtSigningKey();
 var internalApiKey = builder.AddInternalApiKey();   // service-to-service calls; the gateway never gets it
 
@@ -35,7 +36,7 @@ var tenancy = builder.AddProject<Projects.Tenancy_Api>(PlatformServices.TenancyA
     .WithVaultSecrets()
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithReference(tenancyDb).WaitFor(tenancyDb)
-    .WithReference(tenantProvisioner, "postgres").WaitFor(tenantProvisioner)   // creates and migrates tenant databases
+    .WithTenantServers(tenantProvisioner, wait: true)   // creates and migrates tenant databases
     .WithEnvironment("Provisioning__TenantDataRole", infra.DatabasePrefix + DatabaseRoles.TenantData)
     .WithEnvironment("Provisioning__TemplateDatabase", infra.DatabasePrefix + "template_tenant")
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
@@ -50,7 +51,7 @@ var documents = builder.AddProject<Projects.Documents_Api>(PlatformServices.Docu
     .WithHttpHealthCheck("/health")   // healthy = storage bucket, Kafka and token keys reachable
     .WithVaultSecrets()
     .WithEnvironment("InternalApi__Key", internalApiKey)
-    .WithReference(tenantData, "postgres").WaitFor(tenantData)
+    .WithTenantServers(tenantData, wait: true)
     .WithReference(infra.Storage).WaitFor(infra.Storage)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
     .WithReference(identity).WaitFor(identity)
@@ -63,7 +64,7 @@ var events = builder.AddProject<Projects.Events_Worker>(PlatformServices.EventsW
     .WithVaultSecrets()
     .WithEnvironment("InternalApi__Key", internalApiKey)
     .WithReference(eventsDb).WaitFor(eventsDb)
-    .WithReference(tenantData, "postgres")
+    .WithTenantServers(tenantData, wait: false)
     .WithReference(infra.Storage).WaitFor(infra.Storage)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
     .WithReference(identity)   // token keys and revocations for the audit endpoint (fetched in the background)
@@ -87,7 +88,7 @@ if (builder.ExecutionContext.IsRunMode && builder.Configuration["ADMIN_EMAIL"] i
     var init = builder.AddProject<Projects.Tenancy_Api>("init")
         .WithArgs("init")
         .WithEnvironment("ADMIN_EMAIL", adminEmail)
-        .WithReference(tenancyDb).WithReference(tenantProvisioner, "postgres").WithReference(identity)
+        .WithReference(tenancyDb).WithTenantServers(tenantProvisioner, wait: false).WithReference(identity)
         .WithEnvironment("Provisioning__TenantDataRole", infra.DatabasePrefix + DatabaseRoles.TenantData)
         .WithEnvironment("Provisioning__TemplateDatabase", infra.DatabasePrefix + "template_tenant")
         .WithEnvironment("InternalApi__Key", internalApiKey)

@@ -36,6 +36,9 @@ public static class PlatformServices
         public const string TenantDatabases = Internal + "/tenant-databases";
         public const string TenancyChanges = Internal + "/changes";
 
+        /// <summary>One tenant database and the server holding it (docs/decisions/tenant-placement.md).</summary>
+        public static string TenantDatabase(string databaseName) => $"{TenantDatabases}/{Uri.EscapeDataString(databaseName)}";
+
         public static string Membership(Guid tenantId, Guid userId) => $"{Internal}/tenants/{tenantId}/members/{userId}";
 
         public static string UserTenants(Guid userId) => $"{Internal}/users/{userId}/tenants";

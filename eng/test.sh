@@ -13,10 +13,16 @@ for project in SaasPlatform.DeploymentTests SaasPlatform.UnitTests; do
   dotnet test "tests/$project" --no-build --logger "trx;LogFileName=$project.trx" --logger "console;verbosity=normal" \
     --results-directory "$results" "$@" || status=1
 done
-# The end-to-end suite except its replicas part, which starts its own platform with two replicas of every service
-# (tests/SaasPlatform.EndToEndTests/Replicas) and runs last, timed on its own.
+# The end-to-end suite except its replicas and tenant-servers parts, which start platforms of their own (two replicas
+# of every service, tests/SaasPlatform.EndToEndTests/Replicas; two PostgreSQL servers for tenant databases,
+# tests/SaasPlatform.EndToEndTests/TenantServers) and run last, each timed on its own.
 dotnet test tests/SaasPlatform.EndToEndTests --no-build --logger "trx;LogFileName=e2e.trx" --logger "console;verbosity=normal" \
-  --results-directory "$results" --filter "FullyQualifiedName!~SaasPlatform.EndToEndTests.Replicas." "$@" || status=1
+  --results-directory "$results" \
+  --filter "FullyQualifiedName!~SaasPlatform.EndToEndTests.Replicas.&FullyQualifiedName!~SaasPlatform.EndToEndTests.TenantServers." "$@" || status=1
+servers_started=$SECONDS
+dotnet test tests/SaasPlatform.EndToEndTests --no-build --logger "trx;LogFileName=tenant-servers.trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" --filter "FullyQualifiedName~SaasPlatform.EndToEndTests.TenantServers." "$@" || status=1
+echo "tenant-servers run (two PostgreSQL servers for tenant databases): $((SECONDS - servers_started)) s"
 replicas_started=$SECONDS
 dotnet test tests/SaasPlatform.EndToEndTests --no-build --logger "trx;LogFileName=replicas.trx" --logger "console;verbosity=normal" \
   --results-directory "$results" --filter "FullyQualifiedName~SaasPlatform.EndToEndTests.Replicas." "$@"

@@ -22,25 +22,15 @@ internal static class ContainerServers
     public static PlatformInfrastructure Add(IDistributedApplicationBuilder builder, DatabaseRolePasswords passwords)
     {
         var postgresPassword = builder.AddParameter("postgres-password", new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
-        var postgres = builder.AddPostgres("postgres", password: postgresPassword).WithDataVolume();
-        var server = postgres.Resource;
-        var roles = $"{server.Name}-roles";
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(roles,
-            _ => new PostgresReadyCheck(server.ConnectionStringExpression, prefix: "", passwords), failureStatus: null, tags: null));
-        postgres.WithHealthCheck(roles);
-        if (builder.ExecutionContext.IsPublishMode)
-        {
-            // What the Kubernetes generator turns into the StatefulSet's init script (eng/deploy/K8sManifests/PostgresInit.cs).
-            postgres.WithEnvironment(PostgresInitEnvironment.Roles, DatabaseRoles.Describe());
-            foreach (var (role, password) in passwords.All)
-            {
-                postgres.WithEnvironment(PostgresInitEnvironment.PasswordVariable(role), password);
-            }
-        }
+        var (postgres, login) = AddPostgres(builder, "postgres", postgresPassword, passwords, tenantServerOnly: false);
 
-        var endpoint = server.PrimaryEndpoint;
-        ReferenceExpression Login(string role) => ReferenceExpression.Create(
-            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={role};Password={passwords[role]}");
+        // --Platform:TenantServers=N: more PostgreSQL containers holding tenant databases only, with the server-wide
+        // roles (docs/decisions/tenant-placement.md); the Kubernetes output gets a StatefulSet for each.
+        var tenantServers = TenantServerSettings.AdditionalServers(builder.Configuration).Select(name =>
+        {
+            var (server, login) = AddPostgres(builder, $"postgres-{name}", postgresPassword, passwords, tenantServerOnly: true);
+            return new AdditionalTenantServer(name, server, login);
+        }).ToList();
 
         var kafka = AddKafka(builder);
         var storage = AddMinio(builder);
@@ -51,7 +41,33 @@ internal static class ContainerServers
             builder.AddVaultServer("vault");
         }
 
-        return new PlatformInfrastructure(postgres, kafka, storage, Login, databasePrefix: "");
+        return new PlatformInfrastructure(postgres, kafka, storage, login, databasePrefix: "", tenantServers);
+    }
+
+    private static (IResourceBuilder<PostgresServerResource> Server, Func<string, ReferenceExpression> Login) AddPostgres(
+        IDistributedApplicationBuilder builder, string name, IResourceBuilder<ParameterResource> postgresPassword, DatabaseRolePasswords passwords,
+        bool tenantServerOnly)
+    {
+        var postgres = builder.AddPostgres(name, password: postgresPassword).WithDataVolume();
+        var server = postgres.Resource;
+        var roles = $"{server.Name}-roles";
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(roles,
+            _ => new PostgresReadyCheck(server.ConnectionStringExpression, prefix: "", passwords, tenantServerOnly), failureStatus: null, tags: null));
+        postgres.WithHealthCheck(roles);
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            // What the Kubernetes generator turns into the StatefulSet's init script (eng/deploy/K8sManifests/PostgresInit.cs).
+            postgres.WithEnvironment(PostgresInitEnvironment.Roles, DatabaseRoles.Describe(tenantServerOnly));
+            foreach (var (role, password) in passwords.All.Where(p => DatabaseRoles.Roles(tenantServerOnly).Any(r => r.Role == p.Role)))
+            {
+                postgres.WithEnvironment(PostgresInitEnvironment.PasswordVariable(role), password);
+            }
+        }
+
+        var endpoint = server.PrimaryEndpoint;
+        ReferenceExpression Login(string role) => ReferenceExpression.Create(
+            $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username={role};Password={passwords[role]}");
+        return (postgres, Login);
     }
 
     /// <summary>

@@ -26,6 +26,13 @@ public static class DatabaseRoles
         (TenantData, null, false),
     ];
 
+    /// <summary>
+    /// The roles an additional tenant server needs (docs/decisions/tenant-placement.md): the server-wide ones only, since
+    /// it holds tenant databases and nothing else.
+    /// </summary>
+    public static IEnumerable<(string Role, string? Database, bool CreateDb)> Roles(bool tenantServerOnly) =>
+        tenantServerOnly ? All.Where(r => r.Database is null) : All;
+
     /// <summary>Name of the AppHost parameter holding a role's password (a key of the Kubernetes Secret).</summary>
     public static string PasswordParameter(string role) => $"{role.Replace('_', '-')}-db-password";
 
@@ -35,10 +42,10 @@ public static class DatabaseRoles
     /// <paramref name="prefix"/> (the local mode's per-run <c>DatabasePrefix</c>) namespaces roles and databases, so
     /// concurrent runs on one server neither share nor reset each other's roles.
     /// </summary>
-    public static IReadOnlyList<string> BootstrapStatements(string prefix, IReadOnlyDictionary<string, string> passwords)
+    public static IReadOnlyList<string> BootstrapStatements(string prefix, IReadOnlyDictionary<string, string> passwords, bool tenantServerOnly = false)
     {
         var statements = new List<string>();
-        foreach (var (role, _, createDb) in All)
+        foreach (var (role, _, createDb) in Roles(tenantServerOnly))
         {
             var name = Identifier(prefix + role);
             var password = Literal(passwords[role]);
@@ -62,16 +69,17 @@ public static class DatabaseRoles
         All.Where(r => r.Database is not null).Select(r => (prefix + r.Database!, prefix + r.Role));
 
     /// <summary>Creates the roles and databases through a superuser connection; safe to run again and concurrently.</summary>
-    public static async Task EnsureAsync(string superuserConnectionString, string prefix, IReadOnlyDictionary<string, string> passwords, CancellationToken cancellationToken)
+    public static async Task EnsureAsync(string superuserConnectionString, string prefix, IReadOnlyDictionary<string, string> passwords, CancellationToken cancellationToken,
+        bool tenantServerOnly = false)
     {
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(superuserConnectionString) { Pooling = false, Database = "postgres" }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        foreach (var sql in BootstrapStatements(prefix, passwords))
+        foreach (var sql in BootstrapStatements(prefix, passwords, tenantServerOnly))
         {
             await ExecuteAsync(connection, sql, cancellationToken);
         }
 
-        foreach (var (database, owner) in Databases(prefix))
+        foreach (var (database, owner) in tenantServerOnly ? [] : Databases(prefix))
         {
             try
             {
@@ -97,6 +105,6 @@ public static class DatabaseRoles
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    internal static string Describe() =>
-        new StringBuilder().AppendJoin(",", All.Select(r => r.Database is null ? (r.CreateDb ? $"{r.Role}:+createdb" : r.Role) : $"{r.Role}:{r.Database}")).ToString();
+    internal static string Describe(bool tenantServerOnly = false) =>
+        new StringBuilder().AppendJoin(",", Roles(tenantServerOnly).Select(r => r.Database is null ? (r.CreateDb ? $"{r.Role}:+createdb" : r.Role) : $"{r.Role}:{r.Database}")).ToString();
 }

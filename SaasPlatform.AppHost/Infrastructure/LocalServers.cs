@@ -19,32 +19,49 @@ internal static class LocalServers
         // relay would publish another run's events to its own broker, and one run would reset another's role passwords.
         // Empty by default.
         var databasePrefix = config["DatabasePrefix"] ?? "";
-        var postgres = AddPostgres(builder, config, repoRoot, databasePrefix, passwords);
+        var password = builder.AddParameter("postgres-password",
+            new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
+        var mainPort = config.GetValue("PostgresPort", 5432);
+        var postgres = AddPostgres(builder, "postgres", mainPort, cluster: null, repoRoot, databasePrefix, passwords, password, tenantServerOnly: false);
         var kafka = AddKafka(builder, config);
         var storage = AddStorage(builder, config, repoRoot);
 
-        var port = postgres.Resource.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        ReferenceExpression Login(string role) => ReferenceExpression.Create(
-            $"Host=127.0.0.1;Port={port};Username={databasePrefix + role};Password={passwords[role]};SSL Mode=Disable");
-        return new PlatformInfrastructure(postgres, kafka, storage, Login, databasePrefix);
+        Func<string, ReferenceExpression> LoginAt(int serverPort)
+        {
+            var port = serverPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return role => ReferenceExpression.Create(
+                $"Host=127.0.0.1;Port={port};Username={databasePrefix + role};Password={passwords[role]};SSL Mode=Disable");
+        }
+
+        // --Platform:TenantServers=N: more apt clusters, each on its own port (DevServers:TenantServerPorts:pgN, default
+        // 5432 + N - 1), created by the script if no cluster listens there (docs/decisions/tenant-placement.md).
+        var tenantServers = TenantServerSettings.AdditionalServers(builder.Configuration).Select((name, i) =>
+        {
+            var port = config.GetValue($"TenantServerPorts:{name}", mainPort + i + 1);
+            var server = AddPostgres(builder, $"postgres-{name}", port, cluster: $"saasplatform_{name}", repoRoot, databasePrefix, passwords, password,
+                tenantServerOnly: true);
+            return new AdditionalTenantServer(name, server, LoginAt(port));
+        }).ToList();
+        return new PlatformInfrastructure(postgres, kafka, storage, LoginAt(mainPort), databasePrefix, tenantServers);
     }
 
     private static IResourceBuilder<LocalPostgresResource> AddPostgres(
-        IDistributedApplicationBuilder builder, IConfiguration config, string repoRoot, string databasePrefix, DatabaseRolePasswords passwords)
+        IDistributedApplicationBuilder builder, string name, int port, string? cluster, string repoRoot, string databasePrefix,
+        DatabaseRolePasswords passwords, IResourceBuilder<ParameterResource> password, bool tenantServerOnly)
     {
-        var port = config.GetValue("PostgresPort", 5432);
-        var password = builder.AddParameter("postgres-password",
-            new GenerateParameterDefault { MinLength = 24, Special = false }, secret: true, persist: true);
-
-        var server = new LocalPostgresResource("postgres", repoRoot, port, password.Resource);
-        builder.Services.AddHealthChecks().Add(new("postgres-ready",
-            _ => new PostgresReadyCheck(server.ConnectionStringExpression, databasePrefix, passwords), failureStatus: null, tags: null));
+        var server = new LocalPostgresResource(name, repoRoot, port, password.Resource);
+        var check = $"{name}-ready";
+        builder.Services.AddHealthChecks().Add(new(check,
+            _ => new PostgresReadyCheck(server.ConnectionStringExpression, databasePrefix, passwords, tenantServerOnly), failureStatus: null, tags: null));
 
         // The script makes sure the apt cluster runs with this password, then follows its log.
+        string[] script = cluster is null
+            ? [Path.Combine(repoRoot, "eng", "dev", "postgres.sh"), port.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+            : [Path.Combine(repoRoot, "eng", "dev", "postgres.sh"), "--create", cluster, port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         return builder.AddResource(server)
-            .WithArgs(Path.Combine(repoRoot, "eng", "dev", "postgres.sh"), port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithArgs(script)
             .WithEnvironment("POSTGRES_PASSWORD", password)
-            .WithHealthCheck("postgres-ready")
+            .WithHealthCheck(check)
             .ExcludeFromManifest();
     }
 

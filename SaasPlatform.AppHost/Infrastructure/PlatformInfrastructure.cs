@@ -12,8 +12,12 @@ public sealed class PlatformInfrastructure(
     IResourceBuilder<IResourceWithConnectionString> kafka,
     IResourceBuilder<IResourceWithConnectionString> storage,
     Func<string, ReferenceExpression> login,   // role (unprefixed) -> Host, Port, Username, Password
-    string databasePrefix)
+    string databasePrefix,
+    IReadOnlyList<AdditionalTenantServer>? tenantServers = null)
 {
+    /// <summary>The servers beside <see cref="Postgres"/> that hold tenant databases only (<c>--Platform:TenantServers</c>).</summary>
+    public IReadOnlyList<AdditionalTenantServer> TenantServers { get; } = tenantServers ?? [];
+
     /// <summary>The PostgreSQL server under its superuser: the AppHost bootstraps roles with it; no service references it.</summary>
     public IResourceBuilder<IResourceWithConnectionString> Postgres { get; } = postgres;
 
@@ -31,7 +35,7 @@ public sealed class PlatformInfrastructure(
     {
         var database = DatabaseRoles.All.Single(r => r.Role == role).Database
             ?? throw new ArgumentException($"{role} owns no database", nameof(role));
-        return AddLogin(database, role, database);
+        return AddLogin(database, role, database, Postgres, login);
     }
 
     /// <summary>
@@ -39,24 +43,67 @@ public sealed class PlatformInfrastructure(
     /// or used (<see cref="DatabaseRoles.TenantData"/>). Consumers take it as <c>ConnectionStrings:postgres</c>.
     /// </summary>
     public IResourceBuilder<IResourceWithConnectionString> AddServerLogin(string role) =>
-        AddLogin("postgres-" + role.Replace('_', '-'), role, database: null);
+        AddLogin("postgres-" + role.Replace('_', '-'), role, database: null, Postgres, login);
 
-    private IResourceBuilder<IResourceWithConnectionString> AddLogin(string name, string role, string? database)
+    /// <summary>
+    /// The server-wide <paramref name="role"/> on every tenant server: main as <c>ConnectionStrings:postgres</c>, each
+    /// additional server as <c>ConnectionStrings:tenants-&lt;name&gt;</c> (what SaasPlatform.TenantConnections' TenantServers reads).
+    /// </summary>
+    public TenantServerLogins AddTenantServerLogins(string role) => new(
+        AddServerLogin(role),
+        [.. TenantServers.Select(server => (server.Name,
+            AddLogin($"{server.Postgres.Resource.Name}-{role.Replace('_', '-')}", role, database: null, server.Postgres, server.Login)))]);
+
+    private IResourceBuilder<IResourceWithConnectionString> AddLogin(
+        string name, string role, string? database, IResourceBuilder<IResourceWithConnectionString> server, Func<string, ReferenceExpression> serverLogin)
     {
-        var app = Postgres.ApplicationBuilder;
+        var app = server.ApplicationBuilder;
         // A server login names the maintenance database: without one Npgsql would open the database named after the
         // role, which does not exist. Tenant connections replace it with the tenant's database.
         var expression = database is null
-            ? ReferenceExpression.Create($"{login(role)};Database=postgres")
-            : ReferenceExpression.Create($"{login(role)};Database={DatabasePrefix + database}");
+            ? ReferenceExpression.Create($"{serverLogin(role)};Database=postgres")
+            : ReferenceExpression.Create($"{serverLogin(role)};Database={DatabasePrefix + database}");
         return app.AddConnectionString(name, expression)
-            .WithParentRelationship(Postgres)
-            .WaitFor(Postgres);
+            .WithParentRelationship(server)
+            .WaitFor(server);
     }
 }
 
+/// <summary>A PostgreSQL server for tenant databases beside main: its name, superuser resource and role logins.</summary>
+public sealed record AdditionalTenantServer(
+    string Name, IResourceBuilder<IResourceWithConnectionString> Postgres, Func<string, ReferenceExpression> Login);
+
+/// <summary>One role's login on every tenant server.</summary>
+public sealed record TenantServerLogins(
+    IResourceBuilder<IResourceWithConnectionString> Main,
+    IReadOnlyList<(string Server, IResourceBuilder<IResourceWithConnectionString> Login)> Additional);
+
 public static class PlatformInfrastructureExtensions
 {
+    /// <summary>
+    /// References the role's login on every tenant server (main as <c>postgres</c>, the others as <c>tenants-&lt;name&gt;</c>),
+    /// waiting for them when <paramref name="wait"/>.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithTenantServers(this IResourceBuilder<ProjectResource> project, TenantServerLogins logins, bool wait)
+    {
+        project.WithReference(logins.Main, "postgres");
+        if (wait)
+        {
+            project.WaitFor(logins.Main);
+        }
+
+        foreach (var (server, login) in logins.Additional)
+        {
+            project.WithReference(login, TenantServerSettings.ConnectionStringName(server));
+            if (wait)
+            {
+                project.WaitFor(login);
+            }
+        }
+
+        return project;
+    }
+
     public const string BucketName = "saas-platform-files";
 
     /// <summary>

@@ -8,8 +8,9 @@ namespace SaasPlatform.AppHost.Infrastructure;
 /// (<see cref="DatabaseRoles"/>). The AppHost alone uses the superuser, to bootstrap; services log in as their roles.
 /// Pooled (one connection, kept idle between probes): an unpooled probe made PostgreSQL fork a backend every few
 /// seconds for as long as the platform ran. The query makes a connection the server dropped fail the probe.
+/// An additional tenant server (<paramref name="tenantServerOnly"/>) gets the server-wide roles only.
 /// </summary>
-internal sealed class PostgresReadyCheck(ReferenceExpression superuser, string prefix, DatabaseRolePasswords passwords) : IHealthCheck
+internal sealed class PostgresReadyCheck(ReferenceExpression superuser, string prefix, DatabaseRolePasswords passwords, bool tenantServerOnly = false) : IHealthCheck
 {
     private volatile bool _bootstrapped;
 
@@ -21,7 +22,7 @@ internal sealed class PostgresReadyCheck(ReferenceExpression superuser, string p
             var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 1, ConnectionIdleLifetime = 600, Timeout = 3 };
             if (!_bootstrapped)
             {
-                await DatabaseRoles.EnsureAsync(builder.ConnectionString, prefix, await passwords.ResolveAsync(cancellationToken), cancellationToken);
+                await DatabaseRoles.EnsureAsync(builder.ConnectionString, prefix, await passwords.ResolveAsync(cancellationToken), cancellationToken, tenantServerOnly);
                 _bootstrapped = true;
                 return HealthCheckResult.Healthy("Roles and databases ready");
             }

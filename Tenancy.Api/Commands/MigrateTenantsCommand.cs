@@ -11,7 +11,8 @@ namespace Tenancy.Api.Commands;
 
 /// <summary>
 /// Applies pending tenant-schema migrations to every tenant database (or the ones named), a few at a time through the
-/// bounded connection registry. A failing tenant is reported and the others go on; the exit code is 1 if any failed.
+/// bounded connection registry, each on the server its tenant record names (docs/decisions/tenant-placement.md).
+/// A failing tenant is reported and the others go on; the exit code is 1 if any failed.
 /// <c>--dry-run</c> only reads (which migrations would run); <c>--history</c> prints what each tenant has applied.
 /// The version reached is recorded in <c>tenants.schema_version</c>, which the health check compares cheaply.
 /// </summary>
@@ -37,7 +38,7 @@ public sealed class MigrateTenantsCommand(
             query = query.Where(t => arguments.TenantIds.Contains(t.Id));
         }
 
-        var tenants = await query.OrderBy(t => t.CreatedAt).Select(t => new { t.Id, t.Name, t.DatabaseName }).ToListAsync(cancellationToken);
+        var tenants = await query.OrderBy(t => t.CreatedAt).Select(t => new { t.Id, t.Name, t.DatabaseName, t.Server }).ToListAsync(cancellationToken);
         var missing = arguments.TenantIds.Except(tenants.Select(t => t.Id)).ToList();
         if (missing.Count > 0)
         {
@@ -64,8 +65,8 @@ public sealed class MigrateTenantsCommand(
                 async (tenant, ct) =>
                 {
                     var result = arguments.History
-                        ? await HistoryAsync(tenant.Id, tenant.Name, tenant.DatabaseName, ct)
-                        : await MigrateAsync(tenant.Id, tenant.Name, tenant.DatabaseName, arguments.DryRun, ct);
+                        ? await HistoryAsync(tenant.Id, tenant.Name, tenant.Server, tenant.DatabaseName, ct)
+                        : await MigrateAsync(tenant.Id, tenant.Name, tenant.Server, tenant.DatabaseName, arguments.DryRun, ct);
                     results.Add(result);
                     report(Interlocked.Increment(ref done), result);
                 });
@@ -113,12 +114,12 @@ public sealed class MigrateTenantsCommand(
         }
     }
 
-    private async Task<TenantResult> MigrateAsync(Guid id, string name, string database, bool dryRun, CancellationToken cancellationToken)
+    private async Task<TenantResult> MigrateAsync(Guid id, string name, string server, string database, bool dryRun, CancellationToken cancellationToken)
     {
         string? from = null;
         try
         {
-            await using var tenantDb = await tenantContexts.CreateDbContextAsync(database, cancellationToken);
+            await using var tenantDb = await tenantContexts.CreateDbContextAsync(server, database, cancellationToken);
             var applied = (await tenantDb.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
             from = applied.LastOrDefault();
             var pending = (await tenantDb.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
@@ -148,11 +149,11 @@ public sealed class MigrateTenantsCommand(
         }
     }
 
-    private async Task<TenantResult> HistoryAsync(Guid id, string name, string database, CancellationToken cancellationToken)
+    private async Task<TenantResult> HistoryAsync(Guid id, string name, string server, string database, CancellationToken cancellationToken)
     {
         try
         {
-            await using var tenantDb = await tenantContexts.CreateDbContextAsync(database, cancellationToken);
+            await using var tenantDb = await tenantContexts.CreateDbContextAsync(server, database, cancellationToken);
             var applied = (await tenantDb.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
             var pending = (await tenantDb.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             var lines = applied.Select(m => $"applied {m}").Concat(pending.Select(m => $"pending {m}")).ToList();

@@ -9,8 +9,8 @@ namespace Tenancy.Api.Commands;
 /// <summary>
 /// Operator commands of the Tenancy.Api executable, run instead of the web server (<c>--help</c> on each):
 /// <c>migrate-tenants [--tenant-id ID]... [--dry-run] [--history] [--parallelism N]</c> and <c>init</c>.
-/// They read the same configuration as the service (connection strings <c>tenancydb</c> and <c>postgres</c>), to
-/// which <c>--Key=value</c> switches add.
+/// They read the same configuration as the service (connection strings <c>tenancydb</c>, <c>postgres</c> and any
+/// <c>tenants-&lt;server&gt;</c>), to which <c>--Key=value</c> switches add.
 /// </summary>
 public static class TenancyCommands
 {

@@ -14,6 +14,8 @@ public sealed class TenancyDbContext(DbContextOptions<TenancyDbContext> options)
 
     public DbSet<TenantQuota> TenantQuotas => Set<TenantQuota>();
 
+    public DbSet<DatabaseServer> DatabaseServers => Set<DatabaseServer>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Tenant>(tenant =>
@@ -24,6 +26,12 @@ public sealed class TenancyDbContext(DbContextOptions<TenancyDbContext> options)
             tenant.Property(t => t.DatabaseName).HasMaxLength(63);
             tenant.Property(t => t.Status).HasMaxLength(20);
             tenant.Property(t => t.SchemaVersion).HasMaxLength(150);
+            // Existing rows (and any insert that names no server) are on main: a single-server platform needs no change.
+            tenant.Property(t => t.Server).HasMaxLength(DatabaseServer.NameMaxLength).HasDefaultValue(SaasPlatform.TenantConnections.TenantServers.Main);
+            tenant.HasOne<DatabaseServer>().WithMany().HasForeignKey(t => t.Server).HasPrincipalKey(s => s.Name)
+                .OnDelete(DeleteBehavior.Restrict).HasConstraintName("fk_tenants_server");
+            // The placement policy counts tenants per server.
+            tenant.HasIndex(t => t.Server).HasDatabaseName("ix_tenants_server");
             tenant.HasIndex(t => t.DatabaseName).IsUnique().HasDatabaseName("ux_tenants_database_name");
             tenant.HasIndex(t => new { t.Name, t.IsActive }).HasDatabaseName("ix_tenants_name_active");
             // The quota counts (active tenants and recent creations of one user).
@@ -47,6 +55,13 @@ public sealed class TenancyDbContext(DbContextOptions<TenancyDbContext> options)
         {
             quota.ToTable("tenant_quotas");
             quota.HasKey(q => q.UserId).HasName("pk_tenant_quotas");
+        });
+
+        modelBuilder.Entity<DatabaseServer>(server =>
+        {
+            server.ToTable("database_servers");
+            server.HasKey(s => s.Name).HasName("pk_database_servers");
+            server.Property(s => s.Name).HasMaxLength(DatabaseServer.NameMaxLength);
         });
 
         modelBuilder.AddOutbox();

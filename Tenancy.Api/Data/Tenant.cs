@@ -12,6 +12,12 @@ public sealed class Tenant
     /// <summary><c>tenant_&lt;slug&gt;_&lt;8 hex&gt;</c> (decision D7); never changes.</summary>
     public required string DatabaseName { get; set; }
 
+    /// <summary>
+    /// The <see cref="DatabaseServer"/> that holds <see cref="DatabaseName"/>, chosen at creation (docs/decisions/tenant-placement.md);
+    /// never changes. Tenants from before placement existed are on <c>main</c>.
+    /// </summary>
+    public string Server { get; set; } = SaasPlatform.TenantConnections.TenantServers.Main;
+
     /// <summary>The soft-delete flag: false once deleted.</summary>
     public bool IsActive { get; set; } = true;
 

@@ -14,7 +14,7 @@ public sealed class ProvisioningRecovery(TenancyDbContext db, ServerAdmin server
     {
         var stuck = await db.Tenants.AsNoTracking()
             .Where(t => t.Status == TenantStatus.Provisioning)
-            .Select(t => new { t.Id, t.DatabaseName })
+            .Select(t => new { t.Id, t.DatabaseName, t.Server })
             .ToListAsync(cancellationToken);
         if (stuck.Count == 0)
         {
@@ -43,7 +43,7 @@ public sealed class ProvisioningRecovery(TenancyDbContext db, ServerAdmin server
                         continue;
                     }
 
-                    await using (var admin = await server.OpenAsync(cancellationToken))
+                    await using (var admin = await server.OpenAsync(tenant.Server, cancellationToken))
                     {
                         await TenantServer.DropDatabaseAsync(admin, tenant.DatabaseName, cancellationToken);
                     }

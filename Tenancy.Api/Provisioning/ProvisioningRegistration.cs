@@ -16,6 +16,7 @@ public static class ProvisioningRegistration
         builder.Services.Configure<ProvisioningOptions>(builder.Configuration.GetSection(ProvisioningOptions.SectionName));
         builder.Services.Configure<TenantQuotaOptions>(builder.Configuration.GetSection(TenantQuotaOptions.SectionName));
         builder.Services.AddSingleton<ServerAdmin>();
+        builder.Services.AddScoped<TenantPlacement>();
         builder.Services.AddSingleton<TenantTemplate>();
         builder.Services.AddScoped<TenantQuotas>();
         builder.Services.AddScoped<TenantProvisioner>();

@@ -4,7 +4,8 @@ namespace Tenancy.Api.Provisioning;
 
 /// <summary>
 /// Start-up work before the service is ready, once tenancydb is migrated (StartupMigration, registered before this):
-/// bring the tenant template database to the current tenant schema, and undo provisionings a crash interrupted. Afterwards the recovery keeps
+/// register the configured tenant servers, bring the tenant template database of every tenant server to the current
+/// tenant schema, and undo provisionings a crash interrupted. Afterwards the recovery keeps
 /// running now and then, for crashes of other instances.
 /// </summary>
 public sealed class TenancyStartup(
@@ -20,6 +21,7 @@ public sealed class TenancyStartup(
             try
             {
                 await using var scope = services.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<TenantPlacement>().RegisterConfiguredServersAsync(stoppingToken);
                 await scope.ServiceProvider.GetRequiredService<TenantTemplate>().EnsureCurrentAsync(stoppingToken);
                 await scope.ServiceProvider.GetRequiredService<ProvisioningRecovery>().RecoverAsync(stoppingToken);
                 gate.Open();

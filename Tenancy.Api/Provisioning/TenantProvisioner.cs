@@ -18,8 +18,9 @@ namespace Tenancy.Api.Provisioning;
 /// schema, creator admin) or not at all (decision D7):
 /// <list type="number">
 /// <item>under the creator's advisory lock, check their quotas (<see cref="TenantQuotas"/>);</item>
+/// <item>choose the tenant's server (<see cref="TenantPlacement"/>);</item>
 /// <item>take the tenant's advisory lock, insert the row as <c>provisioning</c> with the creator's membership;</item>
-/// <item><c>CREATE DATABASE ... TEMPLATE</c> (serialised on the template lock);</item>
+/// <item><c>CREATE DATABASE ... TEMPLATE</c> on that server (serialised on its template lock);</item>
 /// <item>mark the row <c>active</c> with its schema version, together with the <c>tenant.created</c> event.</item>
 /// </list>
 /// A failure drops the database and deletes the row; a crash leaves a <c>provisioning</c> row whose lock died with
@@ -29,6 +30,7 @@ public sealed class TenantProvisioner(
     TenancyDbContext db,
     TenantTemplate template,
     TenantQuotas quotas,
+    TenantPlacement placement,
     ServerAdmin server,
     TimeProvider time,
     IOptions<ProvisioningOptions> options,
@@ -52,6 +54,7 @@ public sealed class TenantProvisioner(
         {
             await AdvisoryLocks.LockAsync(connection, userKey, cancellationToken);
             await quotas.EnsureMayCreateAsync(creatorId, cancellationToken);
+            var tenantServer = await placement.ChooseServerAsync(cancellationToken);
             for (var attempt = 1; ; attempt++)
             {
                 var now = time.GetUtcNow();
@@ -59,6 +62,7 @@ public sealed class TenantProvisioner(
                 {
                     Name = name,
                     DatabaseName = TenantDatabaseName.Generate(name),
+                    Server = tenantServer,
                     Status = TenantStatus.Provisioning,
                     CreatedBy = creatorId,
                     CreatedAt = now,
@@ -67,6 +71,7 @@ public sealed class TenantProvisioner(
                 tenant.Members.Add(new Membership { UserId = creatorId, Role = TenantRole.Admin, JoinedAt = now });
                 activity?.SetTag("tenant.id", tenant.Id);
                 activity?.SetTag("tenant.database", tenant.DatabaseName);
+                activity?.SetTag("tenant.server", tenant.Server);
 
                 var key = AdvisoryLocks.TenantKey(tenant.Id);
                 await AdvisoryLocks.LockAsync(connection, key, cancellationToken);
@@ -86,18 +91,18 @@ public sealed class TenantProvisioner(
 
                     try
                     {
-                        await CreateDatabaseAsync(tenant.DatabaseName, cancellationToken);
+                        await CreateDatabaseAsync(tenant.Server, tenant.DatabaseName, cancellationToken);
 
                         tenant.Status = TenantStatus.Active;
-                        tenant.SchemaVersion = template.SchemaVersion;
+                        tenant.SchemaVersion = template.SchemaVersionOn(tenant.Server);
                         tenant.UpdatedAt = time.GetUtcNow();
                         // The event commits with the activation: it is published if and only if the tenant exists.
                         db.EnqueueEvent(Topics.TenantCreated, tenant.Id, creatorId,
                             new TenantCreated(tenant.Name, tenant.DatabaseName, creatorId), time);
                         db.EnqueueAudit(tenant.Id, creatorId, AuditActions.TenantCreated, "tenant", tenant.Id.ToString(),
-                            new { name = tenant.Name, database_name = tenant.DatabaseName }, time);
+                            new { name = tenant.Name, database_name = tenant.DatabaseName, server = tenant.Server }, time);
                         await db.SaveChangesAsync(cancellationToken);
-                        logger.LogInformation("Provisioned tenant {TenantId} with database {Database}", tenant.Id, tenant.DatabaseName);
+                        logger.LogInformation("Provisioned tenant {TenantId} with database {Database} on {Server}", tenant.Id, tenant.DatabaseName, tenant.Server);
                         return tenant;
                     }
                     catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase && attempt < MaxAttempts)
@@ -127,9 +132,9 @@ public sealed class TenantProvisioner(
         }
     }
 
-    private async Task CreateDatabaseAsync(string database, CancellationToken cancellationToken)
+    private async Task CreateDatabaseAsync(string tenantServer, string database, CancellationToken cancellationToken)
     {
-        await using var connection = await server.OpenAsync(cancellationToken);
+        await using var connection = await server.OpenAsync(tenantServer, cancellationToken);
         await AdvisoryLocks.LockAsync(connection, AdvisoryLocks.TemplateKey, cancellationToken);
         try
         {
@@ -162,7 +167,7 @@ public sealed class TenantProvisioner(
         {
             if (dropDatabase)
             {
-                await using var connection = await server.OpenAsync(CancellationToken.None);
+                await using var connection = await server.OpenAsync(tenant.Server, CancellationToken.None);
                 await TenantServer.DropDatabaseAsync(connection, tenant.DatabaseName, CancellationToken.None);
             }
 

@@ -3,15 +3,28 @@
 # `postgres` role's password match the AppHost's parameter, then follows the server log so the dashboard shows it.
 # PostgreSQL refuses to run as root, so root goes through pg_ctlcluster/runuser.
 # `--start-only` returns once the server accepts connections (for tests that need a running server, not the AppHost).
+# `--create NAME` creates cluster NAME on the port when none listens there (an additional tenant server of
+# --Platform:TenantServers, docs/decisions/tenant-placement.md).
 set -euo pipefail
 follow=1
-if [ "${1:-}" = --start-only ]; then follow=0; shift; fi
+create=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --start-only) follow=0; shift ;;
+    --create) create="$2"; shift 2 ;;
+    *) break ;;
+  esac
+done
 port="${1:-5432}"
 version=$(ls /usr/lib/postgresql | sort -n | tail -1)
 cluster=main
 # Another port means another cluster (pg_createcluster <version> <name> -p <port>): use the one listening there.
 if read -r v c < <(pg_lsclusters -h | awk -v p="$port" '$3==p {print $1, $2; exit}'); then
   version=$v; cluster=$c
+elif [ -n "$create" ]; then
+  echo "creating PostgreSQL cluster $version/$create on port $port"
+  pg_createcluster "$version" "$create" -p "$port" >/dev/null
+  cluster=$create
 fi
 
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else sudo -n -u postgres "$@"; fi; }

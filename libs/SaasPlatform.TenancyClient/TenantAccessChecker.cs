@@ -13,9 +13,11 @@ namespace SaasPlatform.TenancyClient;
 /// until the tenant or the membership changes (at most <see cref="TenantAccessOptions.LiveCacheDuration"/>), otherwise
 /// for at most <see cref="TenantAccessOptions.CacheDuration"/>. Either way a hot path costs no round trip while a
 /// removed member or a deleted tenant is refused within a second (docs/decisions/cache-invalidation.md).
-/// Concurrent checks of the same pair share one lookup.
+/// Concurrent checks of the same pair share one lookup. Each answer also says which server holds the tenant's
+/// database, noted in the <paramref name="locator"/> for the connection registry (docs/decisions/tenant-placement.md).
 /// </summary>
-public sealed class TenantAccessChecker(IHttpClientFactory httpClientFactory, IOptions<TenantAccessOptions> options, TimeProvider time)
+public sealed class TenantAccessChecker(
+    IHttpClientFactory httpClientFactory, IOptions<TenantAccessOptions> options, TimeProvider time, TenantDatabaseLocator? locator = null)
 {
     private const string TenantsChange = "tenants:";
     private const string MembershipsChange = "user_tenant_associations:";
@@ -113,8 +115,10 @@ public sealed class TenantAccessChecker(IHttpClientFactory httpClientFactory, IO
 
             // A 5xx (Tenancy.Api starting, its database restarting) is an HttpRequestException: answered 503 by the envelope.
             response.EnsureSuccessStatusCode();
-            return await response.Content.ReadFromJsonAsync<TenantMembership>(Microsoft.Extensions.Hosting.Extensions.WireJson, timeout.Token)
+            var membership = await response.Content.ReadFromJsonAsync<TenantMembership>(Microsoft.Extensions.Hosting.Extensions.WireJson, timeout.Token)
                 ?? throw new InvalidOperationException("Tenancy.Api returned an empty membership");
+            locator?.Record(membership.DatabaseName, membership.TenantServer);
+            return membership;
         }
         catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
         {

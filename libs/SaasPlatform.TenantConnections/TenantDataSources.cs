@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using SaasPlatform.TenancyClient;
 
 namespace SaasPlatform.TenantConnections;
 
@@ -10,13 +11,16 @@ namespace SaasPlatform.TenantConnections;
 /// (<see cref="TenantConnectionOptions.MaxPoolSizePerTenant"/>); at most <see cref="TenantConnectionOptions.MaxOpenDataSources"/>
 /// pools exist at once, the least recently used idle one is closed to make room, pools idle for a while are closed by
 /// a sweep, and callers wait (bounded) when every pool is busy. So 1000 tenants share a fixed number of connections.
-/// A pool is never closed while leased: <see cref="RentAsync"/> hands out a lease, and tenant contexts hold one until disposed.
+/// A pool is never closed while leased: <see cref="RentAsync(string, CancellationToken)"/> hands out a lease, and tenant contexts hold one until disposed.
+/// Pools are keyed by (server, database): a tenant database is opened on the server its tenant record names
+/// (<see cref="TenantDatabaseLocator"/>, docs/decisions/tenant-placement.md); the bounds are totals across servers.
 /// </summary>
 public sealed class TenantDataSources : IDisposable
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly string _serverConnectionString;
+    private readonly Dictionary<(string Server, string Database), Entry> _entries = [];
+    private readonly TenantServers _servers;
+    private readonly TenantDatabaseLocator _locator;
     private readonly TenantConnectionOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -27,12 +31,19 @@ public sealed class TenantDataSources : IDisposable
     private TaskCompletionSource _slotFreed = NewSignal();
     private bool _disposed;
 
+    /// <summary>One server (<see cref="TenantServers.Main"/>) holding every tenant database.</summary>
     public TenantDataSources(string serverConnectionString, TenantConnectionOptions options, TimeProvider time, ILogger<TenantDataSources>? logger = null)
+        : this(TenantServers.Single(serverConnectionString), new TenantDatabaseLocator(singleServer: true), options, time, logger)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(serverConnectionString);
+    }
+
+    public TenantDataSources(TenantServers servers, TenantDatabaseLocator locator, TenantConnectionOptions options, TimeProvider time,
+        ILogger<TenantDataSources>? logger = null)
+    {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxOpenDataSources, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPoolSizePerTenant, 1);
-        _serverConnectionString = serverConnectionString;
+        _servers = servers;
+        _locator = locator;
         _options = options;
         _time = time;
         _logger = logger ?? NullLogger<TenantDataSources>.Instance;
@@ -71,10 +82,17 @@ public sealed class TenantDataSources : IDisposable
     /// <summary>The most connections this registry can hold to tenant databases at once.</summary>
     public int MaxConnections => _options.MaxOpenDataSources * _options.MaxPoolSizePerTenant;
 
-    /// <summary>Connection string for one tenant database on the configured server, pooled with the tenant bounds.</summary>
-    public string BuildConnectionString(string databaseName, bool pooling = true)
+    /// <summary>
+    /// Connection string for one tenant database on the server known to hold it (main with one server; otherwise it
+    /// must have been located already, e.g. listed by <see cref="TenantDatabaseCatalog"/>), pooled with the tenant bounds.
+    /// </summary>
+    public string BuildConnectionString(string databaseName, bool pooling = true) =>
+        BuildConnectionString(KnownServer(databaseName), databaseName, pooling);
+
+    /// <summary>Connection string for one tenant database on <paramref name="server"/>, pooled with the tenant bounds.</summary>
+    public string BuildConnectionString(string server, string databaseName, bool pooling = true)
     {
-        var builder = new NpgsqlConnectionStringBuilder(_serverConnectionString)
+        var builder = new NpgsqlConnectionStringBuilder(_servers.ConnectionString(server))
         {
             Database = TenantDatabaseName.Ensure(databaseName),
             Pooling = pooling,
@@ -92,10 +110,18 @@ public sealed class TenantDataSources : IDisposable
         return builder.ConnectionString;
     }
 
-    /// <summary>Leases the pool of one tenant database; dispose the lease when done with its connections.</summary>
+    /// <summary>Leases the pool of one tenant database on its server; dispose the lease when done with its connections.</summary>
     public async Task<TenantDataSourceLease> RentAsync(string databaseName, CancellationToken cancellationToken = default)
     {
         TenantDatabaseName.Ensure(databaseName);
+        return await RentAsync(await _locator.LocateAsync(databaseName, cancellationToken), databaseName, cancellationToken);
+    }
+
+    /// <summary>Leases the pool of one tenant database on <paramref name="server"/>.</summary>
+    public async Task<TenantDataSourceLease> RentAsync(string server, string databaseName, CancellationToken cancellationToken = default)
+    {
+        TenantDatabaseName.Ensure(databaseName);
+        var key = (server, databaseName);
         using var deadline = new CancellationTokenSource(_options.AcquireTimeout, _time);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         while (true)
@@ -107,7 +133,7 @@ public sealed class TenantDataSources : IDisposable
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 var now = _time.GetTimestamp();
-                if (_entries.TryGetValue(databaseName, out var entry))
+                if (_entries.TryGetValue(key, out var entry))
                 {
                     entry.Leases++;
                     entry.LastUsed = now;
@@ -119,7 +145,7 @@ public sealed class TenantDataSources : IDisposable
                     var victim = _entries.Values.Where(e => e.Leases == 0).MinBy(e => e.LastUsed);
                     if (victim is not null)
                     {
-                        _entries.Remove(victim.DatabaseName);
+                        _entries.Remove(victim.Key);
                         evicted = victim.DataSource;
                         _evictions.Add(1);
                     }
@@ -127,8 +153,8 @@ public sealed class TenantDataSources : IDisposable
 
                 if (_entries.Count < _options.MaxOpenDataSources)
                 {
-                    entry = new Entry(databaseName, NpgsqlDataSource.Create(BuildConnectionString(databaseName))) { Leases = 1, LastUsed = now };
-                    _entries.Add(databaseName, entry);
+                    entry = new Entry(key, NpgsqlDataSource.Create(BuildConnectionString(server, databaseName))) { Leases = 1, LastUsed = now };
+                    _entries.Add(key, entry);
                     lease = new TenantDataSourceLease(this, entry);
                 }
 
@@ -155,6 +181,12 @@ public sealed class TenantDataSources : IDisposable
         }
     }
 
+    /// <summary>The server of a database located already (always main with one server); throws when not yet known.</summary>
+    private string KnownServer(string databaseName) =>
+        _locator.TryLocate(databaseName, out var server)
+            ? server
+            : throw new InvalidOperationException($"The server of tenant database '{databaseName}' is not known yet; locate it first (RentAsync)");
+
     /// <summary>Closes pools idle for longer than the timeout. Runs on a timer; public for tests.</summary>
     public void SweepIdle()
     {
@@ -164,7 +196,7 @@ public sealed class TenantDataSources : IDisposable
             var now = _time.GetTimestamp();
             foreach (var entry in _entries.Values.Where(e => e.Leases == 0 && _time.GetElapsedTime(e.LastUsed, now) >= _options.IdleDataSourceTimeout).ToList())
             {
-                _entries.Remove(entry.DatabaseName);
+                _entries.Remove(entry.Key);
                 closed.Add(entry.DataSource);
             }
 
@@ -185,21 +217,29 @@ public sealed class TenantDataSources : IDisposable
         }
     }
 
-    /// <summary>Closes the pool of one database now (before it is dropped, for instance); waits for no lease.</summary>
+    /// <summary>Closes the pool of one database now (before it is dropped, for instance), on any server; waits for no lease.</summary>
     public void Evict(string databaseName)
     {
-        NpgsqlDataSource? dataSource = null;
+        List<NpgsqlDataSource> closed = [];
         lock (_lock)
         {
-            if (_entries.Remove(databaseName, out var entry))
+            foreach (var key in _entries.Keys.Where(k => k.Database == databaseName).ToList())
             {
-                entry.Retired = true;
-                dataSource = entry.Leases == 0 ? entry.DataSource : null;
+                _entries.Remove(key, out var entry);
+                entry!.Retired = true;
+                if (entry.Leases == 0)
+                {
+                    closed.Add(entry.DataSource);
+                }
+
                 SignalSlotFreed();
             }
         }
 
-        DisposeQuietly(dataSource);
+        foreach (var dataSource in closed)
+        {
+            DisposeQuietly(dataSource);
+        }
     }
 
     public void Dispose()
@@ -272,9 +312,13 @@ public sealed class TenantDataSources : IDisposable
         }
     }
 
-    internal sealed class Entry(string databaseName, NpgsqlDataSource dataSource)
+    internal sealed class Entry((string Server, string Database) key, NpgsqlDataSource dataSource)
     {
-        public string DatabaseName { get; } = databaseName;
+        public (string Server, string Database) Key { get; } = key;
+
+        public string Server => Key.Server;
+
+        public string DatabaseName => Key.Database;
 
         public NpgsqlDataSource DataSource { get; } = dataSource;
 
@@ -300,6 +344,9 @@ public sealed class TenantDataSourceLease : IDisposable
     }
 
     public string DatabaseName => _entry.DatabaseName;
+
+    /// <summary>The tenant server the database is on.</summary>
+    public string Server => _entry.Server;
 
     public NpgsqlDataSource DataSource => _entry.DataSource;
 

@@ -9,40 +9,53 @@ namespace SaasPlatform.TenantConnections;
 /// <summary>
 /// The tenant databases of this platform: the ones Tenancy.Api has recorded (<c>GET /internal/tenant-databases</c>),
 /// active tenant or not (a deactivated tenant's outbox and orphaned files still need handling), that exist on the
-/// server and accept connections. Starting from the record, not from every database on the server named like a
-/// tenant's, keeps a job away from databases another platform sharing the server owns. Periodic jobs do not walk it:
-/// they visit the databases that have work (<see cref="TenantWorkSchedule"/>); only their one recovery pass at
-/// start-up does, paced (<see cref="WalkAsync"/>). Opens no tenant pool.
+/// server their record names and accept connections there. Starting from the record, not from every database on a
+/// server named like a tenant's, keeps a job away from databases another platform sharing the server owns. Each listed
+/// database's server is noted in the <see cref="TenantDatabaseLocator"/>, so a job opens it on the right server
+/// (docs/decisions/tenant-placement.md). Periodic jobs do not walk it: they visit the databases that have work
+/// (<see cref="TenantWorkSchedule"/>); only their one recovery pass at start-up does, paced (<see cref="WalkAsync"/>).
+/// Opens no tenant pool.
 /// </summary>
 public sealed class TenantDatabaseCatalog(
-    string serverConnectionString, IHttpClientFactory httpClientFactory, IOptions<TenantAccessOptions> options)
+    TenantServers servers, TenantDatabaseLocator locator, IHttpClientFactory httpClientFactory, IOptions<TenantAccessOptions> options)
 {
     private const string Query =
         "SELECT datname FROM pg_database WHERE datname = ANY(@names) AND NOT datistemplate AND datallowconn ORDER BY datname";
 
-    /// <summary>Names of this platform's tenant databases on the server, in name order.</summary>
+    /// <summary>
+    /// Names of this platform's tenant databases, on every configured server, in name order. Databases recorded on a
+    /// server this service has no connection string for are left out (a configuration fault the access path reports).
+    /// </summary>
     public async Task<List<string>> ListAsync(CancellationToken cancellationToken)
     {
         using var http = httpClientFactory.CreateClient(nameof(TenantDatabaseCatalog));
-        var recorded = await http.GetFromJsonAsync<List<string>>(new Uri(options.Value.TenancyBaseAddress, PlatformServices.Routes.TenantDatabases), cancellationToken)
+        var recorded = await http.GetFromJsonAsync<List<TenantDatabaseLocation>>(
+                           new Uri(options.Value.TenancyBaseAddress, PlatformServices.Routes.TenantDatabases), Microsoft.Extensions.Hosting.Extensions.WireJson,
+                           cancellationToken)
                        ?? [];
-        var names = recorded.Where(TenantDatabaseName.IsValid).ToArray();
-        if (names.Length == 0)
+        var existing = new List<string>(recorded.Count);
+        foreach (var onServer in recorded
+                     .Where(r => TenantDatabaseName.IsValid(r.DatabaseName) && servers.Contains(r.Server))
+                     .GroupBy(r => r.Server))
         {
-            return [];
+            var names = onServer.Select(r => r.DatabaseName).ToArray();
+            foreach (var name in names)
+            {
+                locator.Record(name, onServer.Key);
+            }
+
+            await using var connection = new NpgsqlConnection(servers.ConnectionString(onServer.Key));
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(Query, connection);
+            command.Parameters.AddWithValue("names", names);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                existing.Add(reader.GetString(0));
+            }
         }
 
-        await using var connection = new NpgsqlConnection(serverConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(Query, connection);
-        command.Parameters.AddWithValue("names", names);
-        var existing = new List<string>(names.Length);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            existing.Add(reader.GetString(0));
-        }
-
+        existing.Sort(StringComparer.Ordinal);
         return existing;
     }
 

@@ -16,9 +16,16 @@ public sealed class TenantDbContextFactory(TenantDataSources tenants, IEnumerabl
     private readonly IInterceptor[] _interceptors = interceptors.ToArray();
 
     /// <summary>A <see cref="TenantDbContext"/> on the tenant's pool; the pool stays leased until the context is disposed.</summary>
-    public async Task<TenantDbContext> CreateDbContextAsync(string databaseName, CancellationToken cancellationToken = default)
+    public Task<TenantDbContext> CreateDbContextAsync(string databaseName, CancellationToken cancellationToken = default) =>
+        CreateDbContextAsync(null, databaseName, cancellationToken);
+
+    /// <summary>
+    /// A <see cref="TenantDbContext"/> on the pool of a database on <paramref name="server"/> (null: the server its tenant
+    /// record names, docs/decisions/tenant-placement.md).
+    /// </summary>
+    public async Task<TenantDbContext> CreateDbContextAsync(string? server, string databaseName, CancellationToken cancellationToken = default)
     {
-        var lease = await tenants.RentAsync(databaseName, cancellationToken);
+        var lease = server is null ? await tenants.RentAsync(databaseName, cancellationToken) : await tenants.RentAsync(server, databaseName, cancellationToken);
         try
         {
             var context = NewContext(lease.DataSource.CreateConnection());
@@ -46,7 +53,7 @@ public sealed class TenantDbContextFactory(TenantDataSources tenants, IEnumerabl
     /// </summary>
     public void WarmUp()
     {
-        using var context = NewContext(new NpgsqlConnection(tenants.BuildConnectionString(WarmUpDatabaseName, pooling: false)));
+        using var context = NewContext(new NpgsqlConnection(tenants.BuildConnectionString(TenantServers.Main, WarmUpDatabaseName, pooling: false)));
         _ = context.Files.Where(f => f.Sha256Hash == "").Select(f => f.Id).ToQueryString();
     }
 

@@ -81,6 +81,27 @@ namespace Tenancy.Api.Data.Migrations
                     b.ToTable("outbox_messages", (string)null);
                 });
 
+            modelBuilder.Entity("Tenancy.Api.Data.DatabaseServer", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(31)
+                        .HasColumnType("character varying(31)")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("AcceptingTenants")
+                        .HasColumnType("boolean")
+                        .HasColumnName("accepting_tenants");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("Name")
+                        .HasName("pk_database_servers");
+
+                    b.ToTable("database_servers", (string)null);
+                });
+
             modelBuilder.Entity("Tenancy.Api.Data.Membership", b =>
                 {
                     b.Property<Guid>("UserId")
@@ -155,6 +176,14 @@ namespace Tenancy.Api.Data.Migrations
                         .HasColumnType("character varying(150)")
                         .HasColumnName("schema_version");
 
+                    b.Property<string>("Server")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(31)
+                        .HasColumnType("character varying(31)")
+                        .HasDefaultValue("main")
+                        .HasColumnName("server");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -171,6 +200,9 @@ namespace Tenancy.Api.Data.Migrations
                     b.HasIndex("DatabaseName")
                         .IsUnique()
                         .HasDatabaseName("ux_tenants_database_name");
+
+                    b.HasIndex("Server")
+                        .HasDatabaseName("ix_tenants_server");
 
                     b.HasIndex("CreatedBy", "CreatedAt")
                         .HasDatabaseName("ix_tenants_created_by_created_at");
@@ -219,6 +251,16 @@ namespace Tenancy.Api.Data.Migrations
                         .HasConstraintName("fk_user_tenant_associations_tenant_id");
 
                     b.Navigation("Tenant");
+                });
+
+            modelBuilder.Entity("Tenancy.Api.Data.Tenant", b =>
+                {
+                    b.HasOne("Tenancy.Api.Data.DatabaseServer", null)
+                        .WithMany()
+                        .HasForeignKey("Server")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_tenants_server");
                 });
 
             modelBuilder.Entity("Tenancy.Api.Data.Tenant", b =>

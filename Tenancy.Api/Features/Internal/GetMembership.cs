@@ -18,10 +18,10 @@ public static class GetMembership
         // changed, and may ask right after hearing that from another replica, before this one has heard it.
         var answer = await db.Memberships.AsNoTracking()
             .Where(m => m.TenantId == tenantId && m.UserId == userId && m.Tenant!.IsActive && m.Tenant.Status == TenantStatus.Active)
-            .Select(m => new { m.Tenant!.Name, m.Tenant.DatabaseName, m.Role })
+            .Select(m => new { m.Tenant!.Name, m.Tenant.DatabaseName, m.Role, m.Tenant.Server })
             .SingleOrDefaultAsync(cancellationToken);
         return answer is null
             ? TypedResults.NotFound()
-            : TypedResults.Ok(new TenantMembership(tenantId, answer.Name, answer.DatabaseName, answer.Role.ToWire()));
+            : TypedResults.Ok(new TenantMembership(tenantId, answer.Name, answer.DatabaseName, answer.Role.ToWire(), answer.Server));
     }
 }

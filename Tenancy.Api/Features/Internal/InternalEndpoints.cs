@@ -13,6 +13,7 @@ public static class InternalEndpoints
         group.MapGet("/users/{userId:guid}/tenants", ListUserTenants.HandleAsync);
         group.MapTenantQuotaEndpoints();
         group.MapGet("/tenant-databases", ListTenantDatabases.HandleAsync);
+        group.MapGet("/tenant-databases/{databaseName}", ListTenantDatabases.HandleOneAsync);
         group.MapGet("/changes", StreamChanges.HandleAsync);
         return app;
     }

@@ -31,6 +31,10 @@ internal static class Cli
           --ingress-namespace <ns>       Namespace of the ingress controller, the only source of traffic the
                                          gateway's NetworkPolicy admits (default: ingress-nginx).
           --storage-size <quantity>      Volume size per StatefulSet volume (default: 5Gi).
+          --tenant-servers <n>           PostgreSQL servers for tenant databases (default: 1, 1 to 8): main plus
+                                         pg2..pgN, each a StatefulSet (or a Secret key per login in external
+                                         mode); publishes the manifest with --Platform:TenantServers=n
+                                         (docs/decisions/tenant-placement.md). Not with --manifest.
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
@@ -56,7 +60,10 @@ internal static class Cli
         try
         {
             var manifestPath = command.Manifest
-                ?? await ManifestPublisher.PublishAsync(command.AppHost, Path.Combine(command.Output, "..", "aspire-manifest.json"), command.NoBuild, output);
+                ?? await ManifestPublisher.PublishAsync(command.AppHost, Path.Combine(command.Output, "..", "aspire-manifest.json"), command.NoBuild, output,
+                    command.TenantServers is { } servers
+                        ? new Dictionary<string, string> { ["Platform__TenantServers"] = servers.ToString(CultureInfo.InvariantCulture) }
+                        : null);
             var result = ManifestGenerator.Generate(AspireManifest.Load(manifestPath), command.Options);
             if (result.Report.MissingValues.Count > 0)
             {
@@ -114,13 +121,14 @@ internal static class Cli
     }
 
     private sealed record CommandLine(
-        GeneratorOptions Options, string? Manifest, string AppHost, bool NoBuild, string Output, bool Help)
+        GeneratorOptions Options, string? Manifest, string AppHost, bool NoBuild, string Output, bool Help, int? TenantServers)
     {
         public static CommandLine Parse(string[] args)
         {
             string? manifest = null, valuesFile = null;
             string appHost = "SaasPlatform.AppHost", output = Path.Combine("deploy", "out", "k8s");
             bool noBuild = false, help = false;
+            int? tenantServers = null;
             var sets = new Dictionary<string, string>(StringComparer.Ordinal);
             var options = new GeneratorOptions();
 
@@ -173,10 +181,20 @@ internal static class Cli
                         break;
                     case "--storage-size": options = options with { StorageSize = Next() }; break;
                     case "--ingress-namespace": options = options with { IngressNamespace = Next() }; break;
+                    case "--tenant-servers":
+                        tenantServers = int.TryParse(Next(), NumberStyles.None, CultureInfo.InvariantCulture, out var servers) && servers is > 0 and <= 8
+                            ? servers
+                            : throw new FormatException("--tenant-servers expects a number from 1 to 8.");
+                        break;
                     default: throw new FormatException($"Unknown option '{arg}'.");
                 }
 
                 string Next() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{arg} expects a value.");
+            }
+
+            if (tenantServers is not null && manifest is not null)
+            {
+                throw new FormatException("--tenant-servers applies to the manifest the generator publishes; a given --manifest already names its servers.");
             }
 
             var defaultValues = Path.Combine("deploy", "parameters.env");
@@ -187,7 +205,7 @@ internal static class Cli
                 values[name] = value;
             }
 
-            return new CommandLine(options with { Values = values }, manifest, appHost, noBuild, output, help);
+            return new CommandLine(options with { Values = values }, manifest, appHost, noBuild, output, help, tenantServers);
         }
     }
 }
