@@ -83,9 +83,13 @@ internal static class TenancyApi
 
     public const string TenancyDb = "tenancydb";
 
-    public static async Task<T?> ScalarAsync<T>(PlatformFixture platform, string database, string sql, params object[] parameters)
+    public static async Task<T?> ScalarAsync<T>(PlatformFixture platform, string database, string sql, params object[] parameters) =>
+        await ScalarAsync<T>(await DatabaseAsync(platform, database), sql, parameters);
+
+    /// <summary>One value of <paramref name="sql"/> (parameters <c>@p0</c>, <c>@p1</c>, ...) on <paramref name="connectionString"/>.</summary>
+    public static async Task<T?> ScalarAsync<T>(string connectionString, string sql, params object[] parameters)
     {
-        await using var connection = new NpgsqlConnection(await DatabaseAsync(platform, database));
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         for (var i = 0; i < parameters.Length; i++)

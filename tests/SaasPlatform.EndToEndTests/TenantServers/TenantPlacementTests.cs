@@ -234,19 +234,8 @@ public sealed class TenantPlacementTests(TenantServersFixture platform, ITestOut
     private async Task<bool> DatabaseExistsAsync(string server, string database) =>
         await TenantScalarAsync<bool>(server, "postgres", "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @p0)", database);
 
-    private async Task<T?> TenantScalarAsync<T>(string server, string database, string sql, params object[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(await platform.ServerDatabaseAsync(server, database));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        for (var i = 0; i < parameters.Length; i++)
-        {
-            command.Parameters.AddWithValue($"p{i}", parameters[i]);
-        }
-
-        var value = await command.ExecuteScalarAsync();
-        return value is null or DBNull ? default : (T)value;
-    }
+    private async Task<T?> TenantScalarAsync<T>(string server, string database, string sql, params object[] parameters) =>
+        await TenancyApi.ScalarAsync<T>(await platform.ServerDatabaseAsync(server, database), sql, parameters);
 
     private async Task TenantExecuteAsync(string server, string database, string sql, params object[] parameters)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Npgsql;
 
 namespace SaasPlatform.EndToEndTests.TenantServers;
@@ -13,19 +12,16 @@ public sealed class TenantServersFixture : PlatformFixture
 {
     public const string Second = "pg2";
 
-    public int SecondPort { get; } = FreePort();
+    private readonly OwnPostgresCluster _second = new(FreePort());
 
-    public string ClusterName { get; } = $"e2e_{Guid.NewGuid().ToString("N")[..8]}";
-
-    public string PostgresVersion { get; } = Directory.GetDirectories("/usr/lib/postgresql")
-        .Select(Path.GetFileName).OrderBy(v => int.TryParse(v, out var n) ? n : 0).Last()!;
+    public int SecondPort => _second.Port;
 
     protected override IEnumerable<string> AppHostArguments =>
         ["--Platform:TenantServers=2", $"--DevServers:TenantServerPorts:{Second}={SecondPort}"];
 
     public override async Task InitializeAsync()
     {
-        await RunAsync("pg_createcluster", PostgresVersion, ClusterName, "-p", SecondPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--start");
+        await _second.CreateAsync();
         await base.InitializeAsync();
     }
 
@@ -37,7 +33,7 @@ public sealed class TenantServersFixture : PlatformFixture
         }
         finally
         {
-            await RunAsync("pg_dropcluster", "--stop", PostgresVersion, ClusterName);
+            await _second.DropAsync();
         }
     }
 
@@ -47,24 +43,6 @@ public sealed class TenantServersFixture : PlatformFixture
         var superuser = await GetConnectionStringAsync(server == "main" ? "postgres" : $"postgres-{server}")
                         ?? throw new InvalidOperationException($"no connection string for tenant server {server}");
         return new NpgsqlConnectionStringBuilder(superuser) { Database = database, Pooling = false }.ConnectionString;
-    }
-
-    private static async Task RunAsync(string command, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(command) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{command} did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await errors}{await output}");
-        }
     }
 }
 
