@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.Messaging.Database;
 using SaasPlatform.Messaging.Outbox;
 
 namespace SaasPlatform.TenantSchema;
@@ -80,7 +81,7 @@ public class TenantDbContext : DbContext
         var jsonbConcat = modelBuilder.HasDbFunction(typeof(TenantDbContext).GetMethod(nameof(JsonbConcat))!).HasName("jsonb_concat").HasStoreType("jsonb");
         jsonbConcat.HasParameter("target").HasStoreType("jsonb");
         jsonbConcat.HasParameter("patch").HasStoreType("jsonb");
-        SnakeCaseNames.Apply(modelBuilder);
+        modelBuilder.UseSnakeCaseColumns();
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
