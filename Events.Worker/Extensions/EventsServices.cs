@@ -40,6 +40,7 @@ public static class EventsServices
         builder.Services.AddEventHandler<VerifyTenantDatabase>();
         builder.Services.AddEventHandler<ForgetDeletedTenant>();
         builder.AddFileHandling(); // Features/Files: content sniffing, orphan collector
+        builder.AddEmailDelivery(); // Features/Email: email.requested rendered and sent over SMTP
         return builder;
     }
 

@@ -16,9 +16,8 @@ public static class AccountRules
     /// <summary>bcrypt reads only 72 bytes; a longer password is refused rather than silently truncated.</summary>
     public const int MaxPasswordBytes = 72;
 
-    public static string? Email(Validation validation, TextField field)
+    public static string? Email(Validation validation, TextField field, string name = "email")
     {
-        const string name = "email";
         if (!validation.IsString(name, field))
         {
             return null;
@@ -41,9 +40,8 @@ public static class AccountRules
     }
 
     /// <summary>The strength rule of registration: 8+ characters, an ASCII letter, a digit, at most 72 bytes.</summary>
-    public static string? NewPassword(Validation validation, TextField field)
+    public static string? NewPassword(Validation validation, TextField field, string name = "password")
     {
-        const string name = "password";
         if (!validation.IsString(name, field))
         {
             return null;
@@ -70,7 +68,7 @@ public static class AccountRules
             valid = false;
         }
 
-        return TooLong(validation, password) || !valid ? null : password;
+        return TooLong(validation, password, name) || !valid ? null : password;
     }
 
     /// <summary>Login checks presence only (no strength rule), plus the byte limit so a long password cannot match a truncated hash.</summary>
@@ -104,14 +102,14 @@ public static class AccountRules
             : null;
     }
 
-    private static bool TooLong(Validation validation, string password)
+    private static bool TooLong(Validation validation, string password, string name = "password")
     {
         if (Encoding.UTF8.GetByteCount(password) <= MaxPasswordBytes)
         {
             return false;
         }
 
-        validation.Add("password", $"Password must be at most {MaxPasswordBytes} bytes");
+        validation.Add(name, $"Password must be at most {MaxPasswordBytes} bytes");
         return true;
     }
 }

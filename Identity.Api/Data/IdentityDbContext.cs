@@ -16,6 +16,8 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
 
     public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
 
+    public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<User>(user =>
@@ -67,6 +69,20 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             failure.Property(f => f.Email).HasMaxLength(255);
             failure.Property(f => f.Address).HasMaxLength(64);
             failure.HasIndex(f => f.LastFailureAt);
+        });
+
+        modelBuilder.Entity<AccountToken>(token =>
+        {
+            token.ToTable("account_tokens");
+            token.Property(t => t.Id).ValueGeneratedNever();
+            token.Property(t => t.Purpose).HasMaxLength(32);
+            token.Property(t => t.TokenHash).HasMaxLength(64);
+            token.Property(t => t.Email).HasMaxLength(255);
+            token.Property(t => t.UsedAt).IsConcurrencyToken();
+            token.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.HasIndex(t => new { t.UserId, t.Purpose });
+            token.HasIndex(t => t.ExpiresAt);
         });
 
         // Audit events leave through an outbox (decision D12), committed with the change they describe.

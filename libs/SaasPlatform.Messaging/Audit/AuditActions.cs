@@ -7,6 +7,11 @@ public static class AuditActions
     public const string UserLogin = "user.login";
     public const string UserLogout = "user.logout";
     public const string UserLoginFailed = "user.login_failed";
+    public const string PasswordResetRequested = "user.password_reset_requested";
+    public const string PasswordReset = "user.password_reset";
+    public const string EmailVerified = "user.email_verified";
+    public const string EmailChangeRequested = "user.email_change_requested";
+    public const string EmailChanged = "user.email_changed";
     /// <summary>A used refresh token was presented again: its session has been revoked.</summary>
     public const string RefreshTokenReused = "user.refresh_token_reused";
     public const string TenantCreated = "tenant.created";
@@ -14,6 +19,9 @@ public static class AuditActions
     public const string TenantDeleted = "tenant.deleted";
     public const string MemberAdded = "member.added";
     public const string MemberRemoved = "member.removed";
+    public const string InvitationCreated = "invitation.created";
+    public const string InvitationRevoked = "invitation.revoked";
+    public const string InvitationAccepted = "invitation.accepted";
     public const string DocumentUploaded = "document.uploaded";
     public const string DocumentUpdated = "document.updated";
     public const string DocumentDeleted = "document.deleted";
