@@ -2,6 +2,7 @@ using Events.Worker.Consuming;
 using Events.Worker.Data;
 using Events.Worker.Features.Audit;
 using Events.Worker.Features.Files;
+using Events.Worker.Features.Notifications;
 using Events.Worker.Features.Tenants;
 using SaasPlatform.Messaging.Database;
 using SaasPlatform.Messaging.Handling;
@@ -41,8 +42,9 @@ public static class EventsServices
         builder.Services.AddEventHandler<ForgetDeletedTenant>();
         builder.AddFileHandling(); // Features/Files: content sniffing, orphan collector
         builder.AddEmailDelivery(); // Features/Email: email.requested rendered and sent over SMTP
+        builder.AddLiveNotifications(); // Features/Notifications: the SignalR hub and its own Kafka reader
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapEventsEndpoints(this IEndpointRouteBuilder app) => app.MapAuditEndpoints();
+    public static IEndpointRouteBuilder MapEventsEndpoints(this IEndpointRouteBuilder app) => app.MapAuditEndpoints().MapLiveNotifications();
 }
