@@ -3,6 +3,7 @@ using Events.Worker.Data;
 using Events.Worker.Features.Audit;
 using Events.Worker.Features.Files;
 using Events.Worker.Features.Tenants;
+using Events.Worker.Features.TenantArchives;
 using SaasPlatform.Messaging.Database;
 using SaasPlatform.Messaging.Handling;
 using SaasPlatform.Messaging.Kafka;
@@ -40,8 +41,9 @@ public static class EventsServices
         builder.Services.AddEventHandler<VerifyTenantDatabase>();
         builder.Services.AddEventHandler<ForgetDeletedTenant>();
         builder.AddFileHandling(); // Features/Files: content sniffing, orphan collector
+        builder.AddTenantArchives(); // Features/Exports, Features/Imports: tenant export and import
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapEventsEndpoints(this IEndpointRouteBuilder app) => app.MapAuditEndpoints();
+    public static IEndpointRouteBuilder MapEventsEndpoints(this IEndpointRouteBuilder app) => app.MapAuditEndpoints().MapTenantArchiveEndpoints();
 }
