@@ -14,6 +14,8 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
 
     public DbSet<AuditRecord> AuditRecords => Set<AuditRecord>();
 
+    public DbSet<TenantExport> TenantExports => Set<TenantExport>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<InboxEvent>(e =>
@@ -45,6 +47,7 @@ public sealed class EventsDbContext(DbContextOptions<EventsDbContext> options) :
                 .HasDatabaseName(Features.Audit.SecurityLog.IndexName);
         });
 
+        modelBuilder.ApplyConfiguration(new TenantExportConfiguration());
         modelBuilder.AddOutbox();
         modelBuilder.UseSnakeCaseColumns();
     }
