@@ -18,7 +18,7 @@ public static class AccountRules
 
     public static string? Email(Validation validation, TextField field, string name = "email")
     {
-        if (!Required(validation, name, field))
+        if (!validation.IsString(name, field))
         {
             return null;
         }
@@ -42,7 +42,7 @@ public static class AccountRules
     /// <summary>The strength rule of registration: 8+ characters, an ASCII letter, a digit, at most 72 bytes.</summary>
     public static string? NewPassword(Validation validation, TextField field, string name = "password")
     {
-        if (!Required(validation, name, field))
+        if (!validation.IsString(name, field))
         {
             return null;
         }
@@ -75,7 +75,7 @@ public static class AccountRules
     public static string? LoginPassword(Validation validation, TextField field)
     {
         const string name = "password";
-        if (!Required(validation, name, field))
+        if (!validation.IsString(name, field))
         {
             return null;
         }
@@ -97,32 +97,9 @@ public static class AccountRules
             return null;
         }
 
-        return Required(validation, name, field)
+        return validation.IsString(name, field)
             ? validation.RequiredText(name, field.Value, 1, MaxNameLength, label)
             : null;
-    }
-
-    private static bool Required(Validation validation, string name, TextField field)
-    {
-        if (!field.Present)
-        {
-            validation.Add(name, "Missing data for required field.");
-            return false;
-        }
-
-        if (field.WrongType)
-        {
-            validation.Add(name, "Not a valid string.");
-            return false;
-        }
-
-        if (field.Value is null)
-        {
-            validation.Add(name, "Field may not be null.");
-            return false;
-        }
-
-        return true;
     }
 
     private static bool TooLong(Validation validation, string password, string name = "password")

@@ -1,5 +1,5 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.Messaging.Database;
 using SaasPlatform.Messaging.Outbox;
 
 namespace Identity.Api.Data;
@@ -85,32 +85,8 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             token.HasIndex(t => t.ExpiresAt);
         });
 
-        // snake_case tables, columns, keys and indexes, like the original schema.
-        foreach (var entity in modelBuilder.Model.GetEntityTypes())
-        {
-            foreach (var property in entity.GetProperties())
-            {
-                property.SetColumnName(ToSnakeCase(property.Name));
-            }
-        }
-
         // Audit events leave through an outbox (decision D12), committed with the change they describe.
         modelBuilder.AddOutbox();
-    }
-
-    private static string ToSnakeCase(string name)
-    {
-        var builder = new StringBuilder(name.Length + 8);
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0)
-            {
-                builder.Append('_');
-            }
-
-            builder.Append(char.ToLowerInvariant(name[i]));
-        }
-
-        return builder.ToString();
+        modelBuilder.UseSnakeCaseColumns();
     }
 }

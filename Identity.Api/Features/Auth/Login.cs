@@ -35,7 +35,7 @@ public static class Login
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return RequestBody.NotAnObject(InvalidMessage);
+            return ApiError.NotAnObject(InvalidMessage);
         }
 
         var validation = new Validation();

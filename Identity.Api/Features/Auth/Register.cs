@@ -33,7 +33,7 @@ public static class Register
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return RequestBody.NotAnObject(InvalidMessage);
+            return ApiError.NotAnObject(InvalidMessage);
         }
 
         var validation = new Validation();

@@ -28,4 +28,9 @@ public static class AuditActions
     public const string DocumentDownloaded = "document.downloaded";
     public const string DownloadUrlIssued = "document.download_url_issued";
     public const string FileDeleted = "file.deleted";
+    public const string TenantExportRequested = "tenant.export_requested";
+    /// <summary>An export's archive is ready (the live notification and the e-mail point at it).</summary>
+    public const string TenantExportCompleted = "tenant.export_completed";
+    /// <summary>A tenant was created from an archive (recorded in the new tenant).</summary>
+    public const string TenantImported = "tenant.imported";
 }
