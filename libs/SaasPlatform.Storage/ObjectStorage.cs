@@ -229,10 +229,26 @@ public sealed partial class ObjectStorage : IDisposable
     }
 
     /// <summary>
+    /// Sends a local file (a seekable stream at its start: a spooled upload, an archive assembled in a temporary file)
+    /// to <paramref name="key"/>: one PUT up to S3's single-request limit, parts beyond it. Overwrites what is there.
+    /// </summary>
+    public async Task PutFileAsync(string key, Stream file, long length, string contentType, CancellationToken cancellationToken)
+    {
+        if (length <= StagedContent.SinglePutLimit)
+        {
+            await PutAsync(key, file, length, contentType, cancellationToken);
+        }
+        else
+        {
+            await PutMultipartAsync(key, file, cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Sends <paramref name="body"/> to its end as a multipart upload (content past the single-PUT limit). Each part is
     /// sent while the next one is read, so at most two part buffers exist at any moment.
     /// </summary>
-    internal async Task PutMultipartAsync(string key, Stream body, CancellationToken cancellationToken)
+    private async Task PutMultipartAsync(string key, Stream body, CancellationToken cancellationToken)
     {
         var uploadId = (await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
         {

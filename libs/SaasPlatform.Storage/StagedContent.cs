@@ -119,14 +119,7 @@ public sealed class StagedContent : IAsyncDisposable
 
         var spool = _spool ?? throw new ObjectDisposedException(nameof(StagedContent));
         spool.Position = 0;
-        if (Length <= SinglePutLimit)
-        {
-            await _storage.PutAsync(key, spool, Length, contentType, cancellationToken);
-        }
-        else
-        {
-            await _storage.PutMultipartAsync(key, spool, cancellationToken);
-        }
+        await _storage.PutFileAsync(key, spool, Length, contentType, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -17,13 +17,13 @@ internal static class AccountLinks
         {
             validation.Add("token", "Missing data for required field.");
         }
-        else if (!field.IsString || field.Value!.Length == 0 || field.Value.Length > 512)
+        else if (field.Value is { Length: > 0 and <= 512 } token)
         {
-            validation.Add("token", "Not a valid token.");
+            return token;
         }
         else
         {
-            return field.Value;
+            validation.Add("token", "Not a valid token.");
         }
 
         return null;

@@ -38,7 +38,7 @@ public static class ChangeEmail
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return RequestBody.NotAnObject("Validation failed");
+            return ApiError.NotAnObject();
         }
 
         var validation = new Validation();

@@ -32,7 +32,7 @@ public static class ConfirmEmailChange
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return RequestBody.NotAnObject("Invalid request data");
+            return ApiError.NotAnObject("Invalid request data");
         }
 
         var validation = new Validation();

@@ -36,7 +36,7 @@ public static class ForgotPassword
         var started = time.GetTimestamp();
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return RequestBody.NotAnObject("Invalid request data");
+            return ApiError.NotAnObject("Invalid request data");
         }
 
         var validation = new Validation();

@@ -33,7 +33,7 @@ public static class ResetPassword
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return RequestBody.NotAnObject("Invalid request data");
+            return ApiError.NotAnObject("Invalid request data");
         }
 
         var validation = new Validation();

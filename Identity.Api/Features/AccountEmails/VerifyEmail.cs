@@ -31,7 +31,7 @@ public static class VerifyEmail
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return RequestBody.NotAnObject("Invalid request data");
+            return ApiError.NotAnObject("Invalid request data");
         }
 
         var validation = new Validation();
