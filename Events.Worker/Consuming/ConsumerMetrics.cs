@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Confluent.Kafka;
-using SaasPlatform.Messaging.Kafka;
 
 namespace Events.Worker.Consuming;
 
@@ -27,9 +26,6 @@ public sealed class ConsumerMetrics
         _handled = KafkaTelemetry.Meter.CreateCounter<long>("saasplatform.events.handled", "{event}", "Events processed, by topic and outcome");
         _delay = KafkaTelemetry.Meter.CreateHistogram<double>("saasplatform.events.delay", "ms", "From the event's timestamp to its handling");
     }
-
-    /// <summary>Total lag over all assigned partitions (for logs and tests).</summary>
-    public long TotalLag => _lag.Values.Sum();
 
     public void Handled(string topic, string outcome, TimeSpan delay)
     {

@@ -1,11 +1,3 @@
-using Identity.Api.Data;
-using Identity.Api.Tokens;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
-
 namespace Identity.Api.Sessions;
 
 public sealed record TokenPair(IssuedToken Access, IssuedToken Refresh);
@@ -102,6 +94,25 @@ public sealed class SessionService(
         db.EnqueueAudit(null, userId, AuditActions.UserLogout, "session", sessionIds[0].ToString(),
             new { client_address = clientAddress, sessions = sessionIds.Distinct().Count() }, time);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Ends every live session of the user started before <paramref name="startedBefore"/> (a password reset): their access tokens are refused everywhere within the
+    /// revocation feed's delay, their refresh tokens at once. Returns how many sessions ended.
+    /// </summary>
+    public async Task<int> RevokeAllSessionsAsync(Guid userId, DateTimeOffset startedBefore, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var ids = await db.Sessions.AsNoTracking()
+            .Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now && s.CreatedAt < startedBefore)
+            .Select(s => s.Id)
+            .ToListAsync(cancellationToken);
+        if (ids.Count > 0)
+        {
+            await RevokeSessionsAsync(ids, extraTokens: [], cancellationToken);
+        }
+
+        return ids.Count;
     }
 
     private async Task RevokeSessionsAsync(

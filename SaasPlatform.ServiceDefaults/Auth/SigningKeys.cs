@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace SaasPlatform.ServiceDefaults.Auth;
@@ -32,10 +28,6 @@ public sealed class JwksSigningKeySource(
     private volatile IReadOnlyList<SecurityKey> _keys = [];
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset _lastFetchStarted = DateTimeOffset.MinValue;
-    private int _fetchCount;
-
-    /// <summary>How many times the JWKS document was requested (for tests and diagnostics).</summary>
-    public int FetchCount => _fetchCount;
 
     public IEnumerable<SecurityKey> GetKeys(string? keyId)
     {
@@ -77,7 +69,6 @@ public sealed class JwksSigningKeySource(
             var delay = RefreshInterval;
             try
             {
-                Interlocked.Increment(ref _fetchCount);
                 using var http = httpClientFactory.CreateClient(nameof(JwksSigningKeySource));
                 var json = await http.GetStringAsync(settings.Value.JwksUri, stoppingToken);
                 _keys = [.. new JsonWebKeySet(json).GetSigningKeys()];

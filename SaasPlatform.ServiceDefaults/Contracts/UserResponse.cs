@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace SaasPlatform.ServiceDefaults.Contracts;
@@ -14,4 +13,9 @@ public sealed record UserResponse(
     string Email,
     bool IsActive,
     [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset CreatedAt,
-    [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset UpdatedAt);
+    [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset UpdatedAt)
+{
+    /// <summary>Whether the owner has proved the address (Identity.Api sets it; absent where a service does not know).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? EmailVerified { get; init; }
+}

@@ -1,7 +1,4 @@
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.TenancyClient;
-using SaasPlatform.TenantSchema;
+using SaasPlatform.Messaging.Database;
 
 namespace Tenancy.Api.Data;
 
@@ -65,6 +62,6 @@ public sealed class TenancyDbContext(DbContextOptions<TenancyDbContext> options)
         });
 
         modelBuilder.AddOutbox();
-        SnakeCaseNames.Apply(modelBuilder);
+        modelBuilder.UseSnakeCaseColumns();
     }
 }

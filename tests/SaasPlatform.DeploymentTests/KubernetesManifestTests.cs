@@ -161,7 +161,7 @@ public sealed partial class KubernetesManifestTests(DeploymentFixture fixture)
         Assert.Equal("minioadmin", Config(output, "minio", "MINIO_ROOT_USER"));
         Assert.Equal(
             ["events-worker-db-password", "identity-api-db-password", "internal-api-key", "jwt-signing-key", "minio-password", "postgres-password",
-             "tenancy-api-db-password", "tenant-data-db-password", "tenant-provisioner-db-password"],
+             "smtp-password", "smtp-username", "tenancy-api-db-password", "tenant-data-db-password", "tenant-provisioner-db-password"],
             output.ExpectedSecretKeys.Order(StringComparer.Ordinal));
     }
 
@@ -181,7 +181,8 @@ public sealed partial class KubernetesManifestTests(DeploymentFixture fixture)
         Assert.DoesNotContain("postgres:5432", output.AllText, StringComparison.Ordinal);
         Assert.Equal(
             ["eventsdb-connection-string", "identitydb-connection-string", "internal-api-key", "jwt-signing-key", "kafka-connection-string",
-             "postgres-tenant-data-connection-string", "postgres-tenant-provisioner-connection-string", "storage-connection-string", "tenancydb-connection-string"],
+             "postgres-tenant-data-connection-string", "postgres-tenant-provisioner-connection-string", "smtp-password", "smtp-username",
+             "storage-connection-string", "tenancydb-connection-string"],
             output.ExpectedSecretKeys.Order(StringComparer.Ordinal));
     }
 
@@ -231,6 +232,8 @@ public sealed partial class KubernetesManifestTests(DeploymentFixture fixture)
         Assert.Contains("minio-user", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("storage-public-endpoint", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("ingress-known-networks", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("smtp-host", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("public-url", error.ToString(), StringComparison.Ordinal);
         Assert.False(Directory.Exists(directory));
     }
 
@@ -253,7 +256,7 @@ public sealed partial class KubernetesManifestTests(DeploymentFixture fixture)
         var values = Path.Combine(fixture.WorkDirectory, "values.env");
         await File.WriteAllLinesAsync(values,
             [.. File.ReadAllLines(Path.Combine(fixture.RepoRoot, "deploy", "parameters.env")), .. DeploymentFixture.SecretParameters.Select(p => $"{p}={fixture.Sentinel}"),
-             "storage-public-endpoint=https://files.example.test", "ingress-known-networks=10.64.0.0/16,10.65.0.0/16"]);
+             "storage-public-endpoint=https://files.example.test", "smtp-host=smtp.example.test", "public-url=https://app.example.test", "ingress-known-networks=10.64.0.0/16,10.65.0.0/16"]);
         using var log = new StringWriter();
 
         var exit = await Cli.RunAsync(

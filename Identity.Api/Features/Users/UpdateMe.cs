@@ -1,15 +1,3 @@
-using System.Security.Claims;
-using System.Text.Json;
-using Identity.Api.Accounts;
-using Identity.Api.Data;
-using Identity.Api.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.ServiceDefaults.Contracts;
-using SaasPlatform.ServiceDefaults.Http;
-
 namespace Identity.Api.Features.Users;
 
 public static class UpdateMe
@@ -23,7 +11,7 @@ public static class UpdateMe
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return RequestBody.NotAnObject("Validation failed");
+            return ApiError.NotAnObject();
         }
 
         var validation = new Validation();

@@ -342,9 +342,11 @@ public static class TenantScale
     }
 
     /// <summary>
-    /// Gives migrate-tenants something to apply on every bench tenant without shipping a dummy migration: undoes the
-    /// newest tenant migration (AddTenantOutbox: its Down() is this DROP TABLE) and its history row, so the command
-    /// re-applies a real, small DDL migration (heavier than the no-op one the target speaks of).
+    /// Gives migrate-tenants something to apply on every bench tenant without shipping a dummy migration: undoes one
+    /// tenant migration (AddTenantOutbox: its Down() is this DROP TABLE) and its history row, so the command
+    /// re-applies a real, small DDL migration (heavier than the no-op one the target speaks of). It need not be the
+    /// newest: migrate-tenants applies every migration missing from a tenant's history, and none of the later ones
+    /// (AddDocumentSearchIndexes) touches outbox_messages.
     /// </summary>
     private static async Task RewindLastMigrationAsync(BenchOptions options, State state, CancellationToken cancellationToken)
     {
