@@ -100,19 +100,13 @@ internal sealed class ServiceHealth(HttpClient http, TimeProvider time, ILogger<
             var parts = new List<KeyValuePair<string, string>>();
             try
             {
-                var report = await JsonSerializer.DeserializeAsync<JsonElement>(
-                    await response.Content.ReadAsStreamAsync(timeout.Token), cancellationToken: timeout.Token);
-                if (report.ValueKind == JsonValueKind.Object && report.TryGetProperty("checks", out var checks)
-                    && checks.ValueKind == JsonValueKind.Object)
+                var report = await JsonSerializer.DeserializeAsync<ProbedReport>(
+                    await response.Content.ReadAsStreamAsync(timeout.Token), Microsoft.Extensions.Hosting.Extensions.WireJson, timeout.Token);
+                foreach (var (name, check) in report?.Checks ?? [])
                 {
-                    foreach (var check in checks.EnumerateObject())
+                    if (check?.Status is { } status and not "healthy")
                     {
-                        var status = check.Value.TryGetProperty("status", out var s) ? s.GetString() : null;
-                        if (status is not null and not "healthy")
-                        {
-                            var description = check.Value.TryGetProperty("description", out var d) ? d.GetString() : null;
-                            parts.Add(new($"{service}/{check.Name}", string.IsNullOrEmpty(description) ? status : $"{status}: {description}"));
-                        }
+                        parts.Add(new($"{service}/{name}", string.IsNullOrEmpty(check.Description) ? status : $"{status}: {check.Description}"));
                     }
                 }
             }
@@ -136,6 +130,11 @@ internal sealed class ServiceHealth(HttpClient http, TimeProvider time, ILogger<
 
     private static void LogProbeRoundFailed(ILogger logger, Exception exception) =>
         logger.LogWarning(exception, "A health probe round failed");
+
+    /// <summary>A service's <c>/health</c> answer (SaasPlatform.ServiceDefaults' HealthReportWriter).</summary>
+    private sealed record ProbedReport(Dictionary<string, ProbedCheck?>? Checks);
+
+    private sealed record ProbedCheck(string? Status, string? Description);
 }
 
 /// <summary>
@@ -143,23 +142,10 @@ internal sealed class ServiceHealth(HttpClient http, TimeProvider time, ILogger<
 /// still serve report degraded (a broker the outbox waits for, pending tenant migrations); <c>unhealthy</c> (503)
 /// when a service is unreachable or reports a part unhealthy. <c>failing</c> names each part.
 /// </summary>
-internal sealed class HealthAnswerBytes
+internal sealed record HealthAnswerBytes(int StatusCode, byte[] Body, long ComputedAt)
 {
     public static readonly HealthAnswerBytes Stale = Build(
         new Dictionary<string, string> { [PlatformServices.Gateway] = "unhealthy: health probes stopped" }, 0);
-
-    private HealthAnswerBytes(int statusCode, byte[] body, long computedAt)
-    {
-        StatusCode = statusCode;
-        Body = body;
-        ComputedAt = computedAt;
-    }
-
-    public int StatusCode { get; }
-
-    public byte[] Body { get; }
-
-    public long ComputedAt { get; }
 
     public static HealthAnswerBytes Build(IReadOnlyDictionary<string, string> failing, long computedAt)
     {

@@ -68,10 +68,11 @@ var events = builder.AddProject<Projects.Events_Worker>(PlatformServices.EventsW
     .WithReference(infra.Storage).WaitFor(infra.Storage)
     .WithReference(infra.Kafka).WaitFor(infra.Kafka)
     .WithReference(identity)   // token keys and revocations for the audit endpoint (fetched in the background)
-    .WithReference(tenancy).WaitFor(tenancy);
+    .WithReference(tenancy).WaitFor(tenancy)
+    .WithMail(infra.Mail);   // email.requested: rendered and sent over SMTP (Infrastructure/MailServers.cs)
 
 // The only public entry point.
-builder.AddProject<Projects.Gateway>(PlatformServices.Gateway)
+var gateway = builder.AddProject<Projects.Gateway>(PlatformServices.Gateway)
     .WithServiceOverrides()
     .WithPlatformReplicas()
     .WithHttpHealthCheck("/health")   // the aggregate: healthy only when every service behind it is
@@ -80,6 +81,9 @@ builder.AddProject<Projects.Gateway>(PlatformServices.Gateway)
     .WithReference(documents).WaitFor(documents)
     .WithReference(events)     // only /api/tenants/{id}/audit; not worth delaying the gateway's start
     .WithExternalHttpEndpoints();
+
+// Links in e-mails (password reset, verification, invitations) start with the public URL: the gateway's, or a deployment's.
+identity.WithPublicUrl(gateway);
 
 // Development convenience: with ADMIN_EMAIL (and ADMIN_PASSWORD, TEST_TENANT_NAME) configured, Tenancy.Api's `init`
 // command creates that admin user and a test tenant once the services are up (idempotent).

@@ -42,5 +42,8 @@ public static class PlatformServices
         public static string Membership(Guid tenantId, Guid userId) => $"{Internal}/tenants/{tenantId}/members/{userId}";
 
         public static string UserTenants(Guid userId) => $"{Internal}/users/{userId}/tenants";
+
+        /// <summary>Every member of a tenant with role and join time (tenant exports).</summary>
+        public static string TenantMembers(Guid tenantId) => $"{Internal}/tenants/{tenantId}/members";
     }
 }

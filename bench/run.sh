@@ -31,7 +31,7 @@ done
 free_port() {
   local port
   for _ in $(seq 1 100); do
-    port=$((20000 + RANDOM % 12000))
+    port=$((61000 + RANDOM % 4000))   # above the ephemeral range and Aspire's own allocations
     if ! ss -Hltn "sport = :$port" | grep -q .; then echo "$port"; return; fi
   done
   echo "no free port" >&2; return 1
@@ -96,6 +96,10 @@ overrides=(
   "--ServiceOverrides:gateway:RateLimits:Auth:PermitLimit=100000"
   "--ServiceOverrides:gateway:Uploads:MaxFileSizeBytes=$max_upload"
   "--ServiceOverrides:documents-api:Uploads:MaxFileSizeBytes=$max_upload"
+  # The scale part creates hundreds of tenants per bench user; the per-user quotas (docs/decisions/tenant-quotas.md)
+  # would stop it at 10 an hour.
+  "--ServiceOverrides:tenancy-api:Tenants:Quotas:MaxActiveTenantsPerUser=100000"
+  "--ServiceOverrides:tenancy-api:Tenants:Quotas:MaxCreationsPerHour=100000"
 )
 for rule in LoginPerEmail LoginPerAddress RegisterPerEmail RegisterPerAddress; do
   overrides+=("--ServiceOverrides:identity-api:Identity:RateLimits:$rule:PermitLimit=100000")

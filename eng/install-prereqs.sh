@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the platform needs on a machine without a container runtime, idempotently:
 # PostgreSQL (apt), kcat (an independent Kafka client for tests), nginx (the proxy of the forwarded-header tests),
-# and the S3 dev server (npm).
+# the S3 dev server and the development mail server (npm).
 # The Kafka dev broker is a project in this repository and needs nothing extra.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +40,11 @@ fi
 if [ ! -d eng/s3rver/node_modules/s3rver ]; then
   echo "==> installing the S3 dev server (s3rver)"
   (cd eng/s3rver && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+if [ ! -d eng/maildev/node_modules/maildev ]; then
+  echo "==> installing the development mail server (maildev)"
+  (cd eng/maildev && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 if [ ! -d eng/httpyac/node_modules/httpyac ]; then

@@ -28,9 +28,6 @@ public sealed class ConsumerMetrics
         _delay = KafkaTelemetry.Meter.CreateHistogram<double>("saasplatform.events.delay", "ms", "From the event's timestamp to its handling");
     }
 
-    /// <summary>Total lag over all assigned partitions (for logs and tests).</summary>
-    public long TotalLag => _lag.Values.Sum();
-
     public void Handled(string topic, string outcome, TimeSpan delay)
     {
         _handled.Add(1, new KeyValuePair<string, object?>("topic", topic), new KeyValuePair<string, object?>("outcome", outcome));

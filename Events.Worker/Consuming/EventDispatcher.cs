@@ -16,43 +16,26 @@ namespace Events.Worker.Consuming;
 /// Returns when the message is done with (handled, skipped or dead-lettered) and its offset may be stored; throws when
 /// the worker's own database is unreachable (the consumer then retries the same message).
 /// </summary>
-public sealed class EventDispatcher
+public sealed class EventDispatcher(IServiceScopeFactory scopes, DeadLetterPublisher deadLetters, ConsumerMetrics metrics,
+    IOptions<EventConsumerOptions> options, TimeProvider time, ILogger<EventDispatcher> logger)
 {
-    private readonly IServiceScopeFactory _scopes;
-    private readonly DeadLetterPublisher _deadLetters;
-    private readonly ConsumerMetrics _metrics;
-    private readonly EventConsumerOptions _options;
-    private readonly TimeProvider _time;
-    private readonly ILogger<EventDispatcher> _logger;
-    private readonly Lazy<FrozenDictionary<string, Type[]>> _routes;
-
-    public EventDispatcher(IServiceScopeFactory scopes, DeadLetterPublisher deadLetters, ConsumerMetrics metrics,
-        IOptions<EventConsumerOptions> options, TimeProvider time, ILogger<EventDispatcher> logger)
-    {
-        _scopes = scopes;
-        _deadLetters = deadLetters;
-        _metrics = metrics;
-        _options = options.Value;
-        _time = time;
-        _logger = logger;
-        _routes = new(BuildRoutes);
-    }
+    private readonly Lazy<FrozenDictionary<string, Type[]>> _routes = new(() => BuildRoutes(scopes));
 
     /// <summary>The topics some handler wants.</summary>
     public IReadOnlyCollection<string> Topics => _routes.Value.Keys;
 
     public async Task DispatchAsync(ConsumeResult<string, byte[]> result, CancellationToken cancellationToken)
     {
-        using var activity = KafkaTelemetry.StartProcess(result, _options.GroupId);
+        using var activity = KafkaTelemetry.StartProcess(result, options.Value.GroupId);
         if (!PlatformEvent.TryParse(result.Message.Value ?? [], out var platformEvent))
         {
-            await _deadLetters.PublishAsync(result, "Not a platform event (unparseable value)", null, cancellationToken);
-            _metrics.Handled(result.Topic, InboxOutcomes.DeadLettered, TimeSpan.Zero);
+            await deadLetters.PublishAsync(result, "Not a platform event (unparseable value)", null, cancellationToken);
+            metrics.Handled(result.Topic, InboxOutcomes.DeadLettered, TimeSpan.Zero);
             return;
         }
 
         activity?.SetTag("messaging.message.id", platformEvent.EventId.ToString());
-        using var scope = _logger.BeginScope(new Dictionary<string, object?>
+        using var scope = logger.BeginScope(new Dictionary<string, object?>
         {
             ["EventId"] = platformEvent.EventId,
             ["Topic"] = result.Topic,
@@ -61,7 +44,7 @@ public sealed class EventDispatcher
 
         if (!_routes.Value.TryGetValue(result.Topic, out var handlers))
         {
-            _logger.LogDebug("No handler for {Topic}; skipped", result.Topic);
+            logger.LogDebug("No handler for {Topic}; skipped", result.Topic);
             return;
         }
 
@@ -74,17 +57,17 @@ public sealed class EventDispatcher
     private async Task RunHandlerAsync(Type handlerType, PlatformEvent platformEvent, ConsumeResult<string, byte[]> result, CancellationToken cancellationToken)
     {
         var name = handlerType.Name;
-        var policy = _options.CreateRetryPolicy();
+        var policy = options.Value.CreateRetryPolicy();
         for (var attempt = 1; ; attempt++)
         {
-            await using var scope = _scopes.CreateAsyncScope();
+            await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<EventsDbContext>();
 
             // Infrastructure, not the handler: if eventsdb is down this throws and the consumer retries the message.
             var previous = await db.Inbox.FirstOrDefaultAsync(i => i.EventId == platformEvent.EventId && i.Handler == name, cancellationToken);
             if (previous is { Outcome: InboxOutcomes.Handled })
             {
-                _logger.LogInformation("Event {EventId} already handled by {Handler}; duplicate delivery skipped", platformEvent.EventId, name);
+                logger.LogInformation("Event {EventId} already handled by {Handler}; duplicate delivery skipped", platformEvent.EventId, name);
                 return;
             }
 
@@ -103,7 +86,7 @@ public sealed class EventDispatcher
                 }).Entity;
                 Fill(row, platformEvent, result, InboxOutcomes.Handled, scope.ServiceProvider.GetRequiredService<HandlingReport>().Detail, attempt);
                 await db.SaveChangesAsync(cancellationToken);
-                _metrics.Handled(result.Topic, InboxOutcomes.Handled, _time.GetUtcNow() - platformEvent.Timestamp);
+                metrics.Handled(result.Topic, InboxOutcomes.Handled, time.GetUtcNow() - platformEvent.Timestamp);
                 return;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -113,7 +96,7 @@ public sealed class EventDispatcher
             catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
             {
                 // Another delivery of the same event completed first (e.g. during a rebalance): done.
-                _logger.LogInformation("Event {EventId} was handled by {Handler} concurrently; skipped", platformEvent.EventId, name);
+                logger.LogInformation("Event {EventId} was handled by {Handler} concurrently; skipped", platformEvent.EventId, name);
                 return;
             }
             catch (Exception ex)
@@ -121,17 +104,17 @@ public sealed class EventDispatcher
                 var poison = ex is PoisonEventException;
                 if (poison || !policy.ShouldRetry(attempt))
                 {
-                    _logger.LogError(ex, "{Handler} failed on event {EventId} after {Attempts} attempt(s); dead-lettering", name, platformEvent.EventId, attempt);
-                    await _deadLetters.PublishAsync(result, ex.Message, name, cancellationToken);
+                    logger.LogError(ex, "{Handler} failed on event {EventId} after {Attempts} attempt(s); dead-lettering", name, platformEvent.EventId, attempt);
+                    await deadLetters.PublishAsync(result, ex.Message, name, cancellationToken);
                     await RecordDeadLetterAsync(name, platformEvent, result, ex.Message, attempt, cancellationToken);
-                    _metrics.Handled(result.Topic, InboxOutcomes.DeadLettered, _time.GetUtcNow() - platformEvent.Timestamp);
+                    metrics.Handled(result.Topic, InboxOutcomes.DeadLettered, time.GetUtcNow() - platformEvent.Timestamp);
                     return;
                 }
 
                 var delay = policy.DelayAfter(attempt);
-                _logger.LogWarning("{Handler} failed on event {EventId} (attempt {Attempt}): {Reason}; retrying in {Delay}",
+                logger.LogWarning("{Handler} failed on event {EventId} (attempt {Attempt}): {Reason}; retrying in {Delay}",
                     name, platformEvent.EventId, attempt, ex.Message, delay);
-                await Task.Delay(delay, _time, cancellationToken);
+                await Task.Delay(delay, time, cancellationToken);
             }
         }
     }
@@ -143,7 +126,7 @@ public sealed class EventDispatcher
     private async Task RecordDeadLetterAsync(string handler, PlatformEvent platformEvent, ConsumeResult<string, byte[]> result,
         string error, int attempts, CancellationToken cancellationToken)
     {
-        await using var scope = _scopes.CreateAsyncScope();
+        await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<EventsDbContext>();
         var row = await db.Inbox.FirstOrDefaultAsync(i => i.EventId == platformEvent.EventId && i.Handler == handler, cancellationToken)
             ?? db.Inbox.Add(new InboxEvent { EventId = platformEvent.EventId, Handler = handler, Topic = result.Topic, Outcome = InboxOutcomes.DeadLettered }).Entity;
@@ -161,12 +144,12 @@ public sealed class EventDispatcher
         row.Detail = detail is { Length: > 2000 } ? detail[..2000] : detail;
         row.Attempts = attempts;
         row.OccurredAt = platformEvent.Timestamp;
-        row.HandledAt = _time.GetUtcNow();
+        row.HandledAt = time.GetUtcNow();
     }
 
-    private FrozenDictionary<string, Type[]> BuildRoutes()
+    private static FrozenDictionary<string, Type[]> BuildRoutes(IServiceScopeFactory scopes)
     {
-        using var scope = _scopes.CreateScope();
+        using var scope = scopes.CreateScope();
         return scope.ServiceProvider.GetServices<IEventHandler>()
             .SelectMany(h => h.Topics.Select(topic => (topic, type: h.GetType())))
             .GroupBy(r => r.topic, StringComparer.Ordinal)

@@ -4,6 +4,7 @@ using Events.Worker.Features.Audit;
 using Events.Worker.Features.Files;
 using Events.Worker.Features.Notifications;
 using Events.Worker.Features.Tenants;
+using Events.Worker.Features.TenantArchives;
 using SaasPlatform.Messaging.Database;
 using SaasPlatform.Messaging.Handling;
 using SaasPlatform.Messaging.Kafka;
@@ -41,9 +42,12 @@ public static class EventsServices
         builder.Services.AddEventHandler<VerifyTenantDatabase>();
         builder.Services.AddEventHandler<ForgetDeletedTenant>();
         builder.AddFileHandling(); // Features/Files: content sniffing, orphan collector
+        builder.AddEmailDelivery(); // Features/Email: email.requested rendered and sent over SMTP
         builder.AddLiveNotifications(); // Features/Notifications: the SignalR hub and its own Kafka reader
+        builder.AddTenantArchives(); // Features/Exports, Features/Imports: tenant export and import
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapEventsEndpoints(this IEndpointRouteBuilder app) => app.MapAuditEndpoints().MapLiveNotifications();
+    public static IEndpointRouteBuilder MapEventsEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapAuditEndpoints().MapLiveNotifications().MapTenantArchiveEndpoints();
 }

@@ -16,10 +16,9 @@ public static class AccountRules
     /// <summary>bcrypt reads only 72 bytes; a longer password is refused rather than silently truncated.</summary>
     public const int MaxPasswordBytes = 72;
 
-    public static string? Email(Validation validation, TextField field)
+    public static string? Email(Validation validation, TextField field, string name = "email")
     {
-        const string name = "email";
-        if (!Required(validation, name, field))
+        if (!validation.IsString(name, field))
         {
             return null;
         }
@@ -41,10 +40,9 @@ public static class AccountRules
     }
 
     /// <summary>The strength rule of registration: 8+ characters, an ASCII letter, a digit, at most 72 bytes.</summary>
-    public static string? NewPassword(Validation validation, TextField field)
+    public static string? NewPassword(Validation validation, TextField field, string name = "password")
     {
-        const string name = "password";
-        if (!Required(validation, name, field))
+        if (!validation.IsString(name, field))
         {
             return null;
         }
@@ -70,14 +68,14 @@ public static class AccountRules
             valid = false;
         }
 
-        return TooLong(validation, password) || !valid ? null : password;
+        return TooLong(validation, password, name) || !valid ? null : password;
     }
 
     /// <summary>Login checks presence only (no strength rule), plus the byte limit so a long password cannot match a truncated hash.</summary>
     public static string? LoginPassword(Validation validation, TextField field)
     {
         const string name = "password";
-        if (!Required(validation, name, field))
+        if (!validation.IsString(name, field))
         {
             return null;
         }
@@ -99,42 +97,19 @@ public static class AccountRules
             return null;
         }
 
-        return Required(validation, name, field)
+        return validation.IsString(name, field)
             ? validation.RequiredText(name, field.Value, 1, MaxNameLength, label)
             : null;
     }
 
-    private static bool Required(Validation validation, string name, TextField field)
-    {
-        if (!field.Present)
-        {
-            validation.Add(name, "Missing data for required field.");
-            return false;
-        }
-
-        if (field.WrongType)
-        {
-            validation.Add(name, "Not a valid string.");
-            return false;
-        }
-
-        if (field.Value is null)
-        {
-            validation.Add(name, "Field may not be null.");
-            return false;
-        }
-
-        return true;
-    }
-
-    private static bool TooLong(Validation validation, string password)
+    private static bool TooLong(Validation validation, string password, string name = "password")
     {
         if (Encoding.UTF8.GetByteCount(password) <= MaxPasswordBytes)
         {
             return false;
         }
 
-        validation.Add("password", $"Password must be at most {MaxPasswordBytes} bytes");
+        validation.Add(name, $"Password must be at most {MaxPasswordBytes} bytes");
         return true;
     }
 }

@@ -17,19 +17,11 @@ public enum AuthAction
 /// attempt on an email, the right password included, lets anyone lock a victim out. Password guessing on an
 /// account is stopped by <see cref="LoginLockout"/>, which counts failed verifications only.
 /// </summary>
-public sealed class AuthRateLimiter : IDisposable
+public sealed class AuthRateLimiter(IOptions<IdentitySettings> settings) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _loginPerAddress;
-    private readonly PartitionedRateLimiter<string> _registerPerEmail;
-    private readonly PartitionedRateLimiter<string> _registerPerAddress;
-
-    public AuthRateLimiter(IOptions<IdentitySettings> settings)
-    {
-        var limits = settings.Value.RateLimits;
-        _loginPerAddress = Create(limits.LoginPerAddress);
-        _registerPerEmail = Create(limits.RegisterPerEmail);
-        _registerPerAddress = Create(limits.RegisterPerAddress);
-    }
+    private readonly PartitionedRateLimiter<string> _loginPerAddress = Create(settings.Value.RateLimits.LoginPerAddress);
+    private readonly PartitionedRateLimiter<string> _registerPerEmail = Create(settings.Value.RateLimits.RegisterPerEmail);
+    private readonly PartitionedRateLimiter<string> _registerPerAddress = Create(settings.Value.RateLimits.RegisterPerAddress);
 
     /// <summary>Takes one permit (login: per address; registration: per address and per email); null when allowed, else how long to wait.</summary>
     public TimeSpan? TryAcquire(AuthAction action, IPAddress? address, string email) =>

@@ -21,46 +21,7 @@ internal static class BcryptFormat
     private const string Alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
     /// <summary><c>$2b$</c> + two-digit cost + <c>$</c> + 22 characters encoding 16 bytes from the CSPRNG.</summary>
-    public static string NewSetting(int cost)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(cost, 4);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(cost, 31);
-        Span<byte> salt = stackalloc byte[16];
-        RandomNumberGenerator.Fill(salt);
-        return $"$2b${cost:D2}${Encode(salt)}";
-    }
-
-    /// <summary>bcrypt's base64 (no padding): 16 bytes become 22 characters, the last one carrying 2 bits.</summary>
-    public static string Encode(ReadOnlySpan<byte> data)
-    {
-        var text = new StringBuilder((data.Length * 8 + 5) / 6);
-        for (var i = 0; i < data.Length; i += 3)
-        {
-            var c1 = data[i];
-            text.Append(Alphabet[c1 >> 2]);
-            var rest = (c1 & 0x03) << 4;
-            if (i + 1 >= data.Length)
-            {
-                text.Append(Alphabet[rest]);
-                break;
-            }
-
-            var c2 = data[i + 1];
-            text.Append(Alphabet[rest | (c2 >> 4)]);
-            rest = (c2 & 0x0f) << 2;
-            if (i + 2 >= data.Length)
-            {
-                text.Append(Alphabet[rest]);
-                break;
-            }
-
-            var c3 = data[i + 2];
-            text.Append(Alphabet[rest | (c3 >> 6)]);
-            text.Append(Alphabet[c3 & 0x3f]);
-        }
-
-        return text.ToString();
-    }
+    public static string NewSetting(int cost) => BCrypt.Net.BCrypt.GenerateSalt(cost, 'b');
 
     /// <summary>
     /// <c>$2a$</c>, <c>$2b$</c>, <c>$2x$</c> or <c>$2y$</c>, a cost of 04-31, and 53 characters of salt and hash: the

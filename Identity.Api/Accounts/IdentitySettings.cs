@@ -11,6 +11,12 @@ public sealed class IdentitySettings
     public RateLimitSettings RateLimits { get; set; } = new();
 
     public LockoutSettings Lockout { get; set; } = new();
+
+    /// <summary>Login refuses accounts whose address is not verified (403 <c>email_not_verified</c>); off by default.</summary>
+    public bool RequireVerifiedEmail { get; set; }
+
+    /// <summary>Password reset, verification and change-of-address e-mails (<see cref="AccountEmailSettings"/>).</summary>
+    public AccountEmailSettings AccountEmails { get; set; } = new();
 }
 
 /// <summary>

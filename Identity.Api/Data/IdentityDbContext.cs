@@ -1,5 +1,5 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.Messaging.Database;
 using SaasPlatform.Messaging.Outbox;
 
 namespace Identity.Api.Data;
@@ -15,6 +15,8 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
     public DbSet<Revocation> Revocations => Set<Revocation>();
 
     public DbSet<LoginFailure> LoginFailures => Set<LoginFailure>();
+
+    public DbSet<AccountToken> AccountTokens => Set<AccountToken>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -69,32 +71,22 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             failure.HasIndex(f => f.LastFailureAt);
         });
 
-        // snake_case tables, columns, keys and indexes, like the original schema.
-        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        modelBuilder.Entity<AccountToken>(token =>
         {
-            foreach (var property in entity.GetProperties())
-            {
-                property.SetColumnName(ToSnakeCase(property.Name));
-            }
-        }
+            token.ToTable("account_tokens");
+            token.Property(t => t.Id).ValueGeneratedNever();
+            token.Property(t => t.Purpose).HasMaxLength(32);
+            token.Property(t => t.TokenHash).HasMaxLength(64);
+            token.Property(t => t.Email).HasMaxLength(255);
+            token.Property(t => t.UsedAt).IsConcurrencyToken();
+            token.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.HasIndex(t => new { t.UserId, t.Purpose });
+            token.HasIndex(t => t.ExpiresAt);
+        });
 
         // Audit events leave through an outbox (decision D12), committed with the change they describe.
         modelBuilder.AddOutbox();
-    }
-
-    private static string ToSnakeCase(string name)
-    {
-        var builder = new StringBuilder(name.Length + 8);
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsUpper(name[i]) && i > 0)
-            {
-                builder.Append('_');
-            }
-
-            builder.Append(char.ToLowerInvariant(name[i]));
-        }
-
-        return builder.ToString();
+        modelBuilder.UseSnakeCaseColumns();
     }
 }

@@ -133,6 +133,7 @@ public sealed class ExpiredRowsCleanup(
                 var tokens = await db.RefreshTokens.Where(t => t.ExpiresAt < cutoff).ExecuteDeleteAsync(stoppingToken);
                 var sessions = await db.Sessions.Where(s => s.ExpiresAt < cutoff).ExecuteDeleteAsync(stoppingToken);
                 var forgotten = time.GetUtcNow() - settings.Value.Lockout.FailureWindow;
+                await db.AccountTokens.Where(t => t.ExpiresAt < cutoff).ExecuteDeleteAsync(stoppingToken);
                 var failures = await db.LoginFailures.Where(f => f.LastFailureAt <= forgotten).ExecuteDeleteAsync(stoppingToken);
                 logger.LogInformation(
                     "Deleted {Revocations} expired revocations, {Tokens} refresh tokens, {Sessions} sessions, {Failures} login failure counts",

@@ -16,6 +16,9 @@ public sealed class User
 
     public bool IsActive { get; set; } = true;
 
+    /// <summary>When the owner proved the address (a verification, reset or change-of-address link); null: unverified.</summary>
+    public DateTimeOffset? EmailVerifiedAt { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }

@@ -1,5 +1,6 @@
 using Identity.Api.Accounts;
 using Identity.Api.Data;
+using Identity.Api.Features.AccountEmails;
 using Identity.Api.Features.Auth;
 using Identity.Api.Features.Internal;
 using Identity.Api.Features.Users;
@@ -47,6 +48,7 @@ public static class IdentityServices
         builder.Services.AddSingleton<PasswordHasher>();
         builder.Services.AddSingleton<AuthRateLimiter>();
         builder.Services.AddScoped<LoginLockout>();
+        builder.AddAccountEmails(); // password reset, verification, change of address (Features/AccountEmails)
         builder.Services.AddHttpClient<TenancyClient>(http => http.BaseAddress = PlatformServices.Address(PlatformServices.TenancyApi)).AddInternalApiKey();
 
         // The client address (rate limits, lockout) is the gateway's X-Forwarded-For, believed only from the gateway's
@@ -56,5 +58,5 @@ public static class IdentityServices
     }
 
     public static IEndpointRouteBuilder MapIdentityEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapAuthEndpoints().MapUserEndpoints().MapInternalEndpoints();
+        app.MapAuthEndpoints().MapUserEndpoints().MapAccountEmailEndpoints().MapInternalEndpoints();
 }

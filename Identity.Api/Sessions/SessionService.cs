@@ -104,6 +104,25 @@ public sealed class SessionService(
         await db.SaveChangesAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Ends every live session of the user started before <paramref name="startedBefore"/> (a password reset): their access tokens are refused everywhere within the
+    /// revocation feed's delay, their refresh tokens at once. Returns how many sessions ended.
+    /// </summary>
+    public async Task<int> RevokeAllSessionsAsync(Guid userId, DateTimeOffset startedBefore, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var ids = await db.Sessions.AsNoTracking()
+            .Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now && s.CreatedAt < startedBefore)
+            .Select(s => s.Id)
+            .ToListAsync(cancellationToken);
+        if (ids.Count > 0)
+        {
+            await RevokeSessionsAsync(ids, extraTokens: [], cancellationToken);
+        }
+
+        return ids.Count;
+    }
+
     private async Task RevokeSessionsAsync(
         IReadOnlyList<Guid> sessionIds, IReadOnlyList<(Guid Jti, DateTimeOffset ExpiresAt)> extraTokens, CancellationToken cancellationToken)
     {

@@ -27,6 +27,9 @@ public sealed class PlatformInfrastructure(
     /// <summary>S3-compatible object storage: endpoint, public endpoint, keys and bucket.</summary>
     public IResourceBuilder<IResourceWithConnectionString> Storage { get; } = storage;
 
+    /// <summary>Where e-mail is sent (<see cref="MailServers"/>).</summary>
+    public PlatformMail Mail { get; internal set; } = null!;
+
     /// <summary>Prepended to every database and role name (the local mode's per-run <c>DevServers:DatabasePrefix</c>).</summary>
     public string DatabasePrefix { get; } = databasePrefix;
 
@@ -121,7 +124,11 @@ public static class PlatformInfrastructureExtensions
         };
 
         var passwords = new DatabaseRolePasswords(builder);
-        return useContainers ? ContainerServers.Add(builder, passwords) : LocalServers.Add(builder, passwords);
+        var infrastructure = useContainers ? ContainerServers.Add(builder, passwords) : LocalServers.Add(builder, passwords);
+        infrastructure.Mail = useContainers
+            ? MailServers.AddContainerOrRelay(builder)
+            : MailServers.AddLocal(builder, Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..")));
+        return infrastructure;
     }
 
     /// <summary>

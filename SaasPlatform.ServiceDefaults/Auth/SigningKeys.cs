@@ -32,10 +32,6 @@ public sealed class JwksSigningKeySource(
     private volatile IReadOnlyList<SecurityKey> _keys = [];
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset _lastFetchStarted = DateTimeOffset.MinValue;
-    private int _fetchCount;
-
-    /// <summary>How many times the JWKS document was requested (for tests and diagnostics).</summary>
-    public int FetchCount => _fetchCount;
 
     public IEnumerable<SecurityKey> GetKeys(string? keyId)
     {
@@ -77,7 +73,6 @@ public sealed class JwksSigningKeySource(
             var delay = RefreshInterval;
             try
             {
-                Interlocked.Increment(ref _fetchCount);
                 using var http = httpClientFactory.CreateClient(nameof(JwksSigningKeySource));
                 var json = await http.GetStringAsync(settings.Value.JwksUri, stoppingToken);
                 _keys = [.. new JsonWebKeySet(json).GetSigningKeys()];

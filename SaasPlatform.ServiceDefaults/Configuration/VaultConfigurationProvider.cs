@@ -22,21 +22,12 @@ public sealed class VaultConfigurationSource(VaultOptions options, TimeProvider?
 /// configuration reload token, so <c>IOptionsMonitor</c> and <c>IConfiguration</c> readers see it without a restart.
 /// A failed refresh keeps the last values read.
 /// </summary>
-public sealed class VaultConfigurationProvider : ConfigurationProvider, IDisposable
+public sealed class VaultConfigurationProvider(VaultOptions options, TimeProvider time) : ConfigurationProvider, IDisposable
 {
-    private readonly VaultOptions _options;
-    private readonly TimeProvider _time;
-    private readonly VaultClient _client;
+    private readonly VaultClient _client = new(options, time);
     private ITimer? _timer;
     private int _refreshing;
     private volatile bool _failing;
-
-    public VaultConfigurationProvider(VaultOptions options, TimeProvider timeProvider)
-    {
-        _options = options;
-        _time = timeProvider;
-        _client = new VaultClient(options, timeProvider);
-    }
 
     /// <summary>Set once the host's logging exists; configuration is built before it.</summary>
     public ILogger Logger { get; set; } = NullLogger.Instance;
@@ -50,9 +41,9 @@ public sealed class VaultConfigurationProvider : ConfigurationProvider, IDisposa
     public int KeyCount => Data.Count;
 
     /// <summary>While Vault cannot be read, it is tried again sooner than the refresh interval (at most every 30 s).</summary>
-    public TimeSpan RetryInterval => _options.RefreshInterval < TimeSpan.FromSeconds(30) ? _options.RefreshInterval : TimeSpan.FromSeconds(30);
+    public TimeSpan RetryInterval => options.RefreshInterval < TimeSpan.FromSeconds(30) ? options.RefreshInterval : TimeSpan.FromSeconds(30);
 
-    public string Description => $"{_options.Address} ({string.Join(", ", _options.Paths.Select(p => $"{_options.Mount}/{p}"))})";
+    public string Description => $"{options.Address} ({string.Join(", ", options.Paths.Select(p => $"{options.Mount}/{p}"))})";
 
     public override void Load()
     {
@@ -67,9 +58,9 @@ public sealed class VaultConfigurationProvider : ConfigurationProvider, IDisposa
         {
             // Configuration loading is synchronous; this runs once, at start-up, before anything is served.
             Data = _client.ReadConfigurationAsync().GetAwaiter().GetResult();
-            LastRead = _time.GetUtcNow();
+            LastRead = time.GetUtcNow();
         }
-        catch (VaultException ex) when (_options.Optional)
+        catch (VaultException ex) when (options.Optional)
         {
             StartupError = ex;
             _failing = true;
@@ -82,8 +73,8 @@ public sealed class VaultConfigurationProvider : ConfigurationProvider, IDisposa
             { StatusCode = ex.StatusCode };
         }
 
-        var interval = _failing ? RetryInterval : _options.RefreshInterval;
-        _timer = _time.CreateTimer(_ => _ = RefreshInBackgroundAsync(), null, interval, interval);
+        var interval = _failing ? RetryInterval : options.RefreshInterval;
+        _timer = time.CreateTimer(_ => _ = RefreshInBackgroundAsync(), null, interval, interval);
     }
 
     /// <summary>Reads Vault now; true when the values changed (and the reload token fired).</summary>
@@ -97,11 +88,11 @@ public sealed class VaultConfigurationProvider : ConfigurationProvider, IDisposa
         try
         {
             var data = await _client.ReadConfigurationAsync(cancellationToken);
-            LastRead = _time.GetUtcNow();
+            LastRead = time.GetUtcNow();
             if (_failing)
             {
                 _failing = false;
-                _timer?.Change(_options.RefreshInterval, _options.RefreshInterval);
+                _timer?.Change(options.RefreshInterval, options.RefreshInterval);
                 Logger.LogInformation("Vault {Vault} can be read again", Description);
             }
 

@@ -14,4 +14,9 @@ public sealed record UserResponse(
     string Email,
     bool IsActive,
     [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset CreatedAt,
-    [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset UpdatedAt);
+    [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset UpdatedAt)
+{
+    /// <summary>Whether the owner has proved the address (Identity.Api sets it; absent where a service does not know).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public bool? EmailVerified { get; init; }
+}

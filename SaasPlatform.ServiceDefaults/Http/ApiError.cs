@@ -56,8 +56,11 @@ public sealed class ApiError : IResult, IStatusCodeHttpResult, IValueHttpResult,
     public static ApiError Validation(IDictionary<string, List<string>> details, string message = "Validation failed") =>
         new(StatusCodes.Status400BadRequest, ErrorCodes.ValidationError, message, details);
 
-    public static ApiError Validation(string field, string problem) =>
-        Validation(new Dictionary<string, List<string>> { [field] = [problem] });
+    public static ApiError Validation(string field, string problem, string message = "Validation failed") =>
+        Validation(new Dictionary<string, List<string>> { [field] = [problem] }, message);
+
+    /// <summary>A JSON body that is valid JSON but not an object (an array, a string, null).</summary>
+    public static ApiError NotAnObject(string message = "Validation failed") => Validation("_schema", "Invalid input type.", message);
 
     public static ApiError BadRequest(string message, object? details = null) =>
         new(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, message, details);

@@ -22,6 +22,21 @@ public sealed class Validation
         list.Add(message);
     }
 
+    /// <summary>True when <paramref name="value"/> is a string; otherwise notes why not: missing, not a string, or null.</summary>
+    public bool IsString(string field, TextField value)
+    {
+        var problem = !value.Present ? "Missing data for required field."
+            : value.WrongType ? "Not a valid string."
+            : value.Value is null ? "Field may not be null."
+            : null;
+        if (problem is not null)
+        {
+            Add(field, problem);
+        }
+
+        return problem is null;
+    }
+
     /// <summary>Required, non-blank, trimmed text within a length range; returns the trimmed value or null.</summary>
     public string? RequiredText(string field, string? value, int min, int max, string label)
     {

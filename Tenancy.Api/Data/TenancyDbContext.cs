@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.Messaging.Database;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.TenancyClient;
 using SaasPlatform.TenantSchema;
@@ -65,6 +66,6 @@ public sealed class TenancyDbContext(DbContextOptions<TenancyDbContext> options)
         });
 
         modelBuilder.AddOutbox();
-        SnakeCaseNames.Apply(modelBuilder);
+        modelBuilder.UseSnakeCaseColumns();
     }
 }

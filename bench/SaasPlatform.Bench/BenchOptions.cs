@@ -7,10 +7,10 @@ namespace SaasPlatform.Bench;
 /// </summary>
 public sealed record BenchOptions
 {
-    public static readonly string[] AllParts = ["reads", "login", "tenants", "upload", "events", "scale"];
+    public static readonly string[] AllParts = ["reads", "login", "tenants", "upload", "events", "search", "scale", "export"];
 
     /// <summary>Parts run when none are named: <c>scale</c> only runs when asked for (bench/run.sh --tenants N).</summary>
-    public static readonly string[] DefaultParts = ["reads", "login", "tenants", "upload", "events"];
+    public static readonly string[] DefaultParts = ["reads", "login", "tenants", "upload", "events", "search"];
 
     public Uri Gateway { get; init; } = new("http://localhost:5105");
 

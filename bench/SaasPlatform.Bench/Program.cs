@@ -57,7 +57,9 @@ await Part("login", () => LoginLatency.RunAsync(options, budget.Token));
 await Part("tenants", () => TenantCreation.RunAsync(options, cleanup, budget.Token));
 await Part("upload", () => Uploads.RunAsync(options, cleanup, budget.Token));
 await Part("events", () => EventLatency.RunAsync(options, cleanup, budget.Token));
+await Part("search", () => DocumentSearch.RunAsync(options, cleanup, budget.Token));
 await Part("scale", () => TenantScale.RunAsync(options, budget.Token));
+await Part("export", () => TenantExportImport.RunAsync(options, cleanup, budget.Token));
 await cleanup.RunAsync(options);
 
 var heading = string.Create(CultureInfo.InvariantCulture,

@@ -10,11 +10,12 @@ public static class Topics
     public const string FileProcess = "file.process";
     public const string AuditLog = "audit.log";
     public const string EmailRequested = "email.requested";
+    public const string TenantExportRequested = "tenant.export_requested";
 
     public const string DeadLetterSuffix = ".dlt";
 
     public static readonly IReadOnlyList<string> All =
-        [TenantCreated, TenantDeleted, DocumentUploaded, DocumentDeleted, FileProcess, AuditLog, EmailRequested];
+        [TenantCreated, TenantDeleted, DocumentUploaded, DocumentDeleted, FileProcess, AuditLog, EmailRequested, TenantExportRequested];
 
     /// <summary>Every topic and its dead-letter topic: what a real broker gets created at start-up.</summary>
     public static readonly IReadOnlyList<string> AllWithDeadLetters = [.. All, .. All.Select(DeadLetter)];

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Amazon.Runtime;
@@ -18,18 +19,12 @@ public sealed partial class ObjectStorage : IDisposable
     private readonly AmazonS3Client _client;
     private readonly AmazonS3Client _publicSigner;
     private readonly ILogger<ObjectStorage> _logger;
-    private readonly string _copyMode;
-
-    // Set once a server proved it cannot CopyObject (s3rver mangles the URL-encoded copy source).
-    private volatile bool _serverSideCopyUnavailable;
 
     public ObjectStorage(StorageSettings settings, IOptions<StorageOptions> options, ILogger<ObjectStorage> logger)
     {
         Settings = settings;
         _logger = logger;
         PartSizeBytes = Math.Max(5 * 1024 * 1024, options.Value.PartSizeBytes);
-        _copyMode = options.Value.ServerSideCopy.Trim().ToLowerInvariant();
-        _serverSideCopyUnavailable = _copyMode == "false";
         var credentials = new BasicAWSCredentials(settings.AccessKey, settings.SecretKey);
         _client = new AmazonS3Client(credentials, CreateConfig(settings.Endpoint, settings.Region));
         _publicSigner = new AmazonS3Client(credentials, CreateConfig(settings.PublicEndpoint, settings.Region));
@@ -87,15 +82,7 @@ public sealed partial class ObjectStorage : IDisposable
     public async Task PutAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
     {
         using var body = AsStream(content);
-        await _client.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = Bucket,
-            Key = key,
-            InputStream = body,
-            ContentType = contentType,
-            AutoCloseStream = false,
-            UseChunkEncoding = false, // aws-chunked framing over http ends up inside the object on s3rver
-        }, cancellationToken);
+        await PutAsync(key, body, content.Length, contentType, cancellationToken);
     }
 
     /// <summary>
@@ -118,45 +105,6 @@ public sealed partial class ObjectStorage : IDisposable
         };
         request.Headers.ContentLength = length;
         await _client.PutObjectAsync(request, cancellationToken);
-    }
-
-    /// <summary>
-    /// Copies an object inside the bucket: server-side where the server can, otherwise (or after the server once
-    /// refused) by streaming it through this process part by part, never holding more than two parts.
-    /// </summary>
-    public async Task CopyAsync(string sourceKey, string destinationKey, string contentType, CancellationToken cancellationToken)
-    {
-        if (!_serverSideCopyUnavailable)
-        {
-            try
-            {
-                await _client.CopyObjectAsync(new CopyObjectRequest
-                {
-                    SourceBucket = Bucket,
-                    SourceKey = sourceKey,
-                    DestinationBucket = Bucket,
-                    DestinationKey = destinationKey,
-                    ContentType = contentType,
-                    MetadataDirective = S3MetadataDirective.REPLACE,
-                }, cancellationToken);
-                return;
-            }
-            catch (AmazonS3Exception e) when (_copyMode == "auto" && e.StatusCode is < HttpStatusCode.InternalServerError
-                                              && e.ErrorCode != "NoSuchKey")
-            {
-                _serverSideCopyUnavailable = true;
-                LogServerSideCopyUnavailable(e.ErrorCode, e.StatusCode);
-            }
-        }
-
-        using var source = await _client.GetObjectAsync(Bucket, sourceKey, cancellationToken);
-        await using var stream = source.ResponseStream;
-        await using var upload = await StreamUpload.ReadAsync(this, stream, destinationKey, maxBytes: long.MaxValue,
-            observe: null, cancellationToken);
-        if (upload.InMemory is { } content)
-        {
-            await PutAsync(destinationKey, content, contentType, cancellationToken);
-        }
     }
 
     /// <summary>The object's bytes as a stream, or null when there is no such object.</summary>
@@ -203,19 +151,6 @@ public sealed partial class ObjectStorage : IDisposable
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
         {
             return [];
-        }
-    }
-
-    public async Task<bool> ExistsAsync(string key, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _client.GetObjectMetadataAsync(Bucket, key, cancellationToken);
-            return true;
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
         }
     }
 
@@ -293,18 +228,85 @@ public sealed partial class ObjectStorage : IDisposable
         }
     }
 
-    internal async Task<string> InitiateMultipartAsync(string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a local file (a seekable stream at its start: a spooled upload, an archive assembled in a temporary file)
+    /// to <paramref name="key"/>: one PUT up to S3's single-request limit, parts beyond it. Overwrites what is there.
+    /// </summary>
+    public async Task PutFileAsync(string key, Stream file, long length, string contentType, CancellationToken cancellationToken)
     {
-        var response = await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        if (length <= StagedContent.SinglePutLimit)
+        {
+            await PutAsync(key, file, length, contentType, cancellationToken);
+        }
+        else
+        {
+            await PutMultipartAsync(key, file, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="body"/> to its end as a multipart upload (content past the single-PUT limit). Each part is
+    /// sent while the next one is read, so at most two part buffers exist at any moment.
+    /// </summary>
+    private async Task PutMultipartAsync(string key, Stream body, CancellationToken cancellationToken)
+    {
+        var uploadId = (await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
         {
             BucketName = Bucket,
             Key = key,
             ContentType = "application/octet-stream",
-        }, cancellationToken);
-        return response.UploadId;
+        }, cancellationToken)).UploadId;
+        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(PartSizeBytes), ArrayPool<byte>.Shared.Rent(PartSizeBytes)];
+        var parts = new List<PartETag>();
+        Task<PartETag>? pending = null;
+        try
+        {
+            for (var partNumber = 1; ; partNumber++)
+            {
+                // One part in flight (the other buffer), one being filled.
+                var buffer = buffers[partNumber % 2];
+                var length = await body.ReadAtLeastAsync(buffer.AsMemory(0, PartSizeBytes), PartSizeBytes, throwOnEndOfStream: false,
+                    cancellationToken);
+                if (pending is not null)
+                {
+                    parts.Add(await pending);
+                    pending = null;
+                }
+
+                if (length == 0)
+                {
+                    break;
+                }
+
+                pending = UploadPartAsync(key, uploadId, partNumber, buffer.AsMemory(0, length), cancellationToken);
+            }
+
+            await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = Bucket,
+                Key = key,
+                UploadId = uploadId,
+                PartETags = parts,
+            }, cancellationToken);
+        }
+        catch
+        {
+            if (pending is not null)
+            {
+                // Let the part in flight finish with its buffer before the buffer goes back to the pool.
+                await pending.ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            await AbortMultipartAsync(key, uploadId);
+            throw;
+        }
+        finally
+        {
+            Array.ForEach(buffers, b => ArrayPool<byte>.Shared.Return(b));
+        }
     }
 
-    internal async Task<PartETag> UploadPartAsync(string key, string uploadId, int partNumber, ReadOnlyMemory<byte> content,
+    private async Task<PartETag> UploadPartAsync(string key, string uploadId, int partNumber, ReadOnlyMemory<byte> content,
         CancellationToken cancellationToken)
     {
         using var body = AsStream(content);
@@ -323,17 +325,8 @@ public sealed partial class ObjectStorage : IDisposable
         return new PartETag(partNumber, response.ETag);
     }
 
-    internal Task CompleteMultipartAsync(string key, string uploadId, List<PartETag> parts, CancellationToken cancellationToken) =>
-        _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-        {
-            BucketName = Bucket,
-            Key = key,
-            UploadId = uploadId,
-            PartETags = parts,
-        }, cancellationToken);
-
     /// <summary>Best effort: s3rver cannot abort, and a stale upload only costs space until a lifecycle rule ends it.</summary>
-    internal async Task AbortMultipartAsync(string key, string uploadId)
+    private async Task AbortMultipartAsync(string key, string uploadId)
     {
         try
         {
@@ -363,9 +356,6 @@ public sealed partial class ObjectStorage : IDisposable
 
     [LoggerMessage(LogLevel.Information, "Created bucket {Bucket}")]
     private partial void LogBucketCreated(string bucket);
-
-    [LoggerMessage(LogLevel.Warning, "The storage server refused CopyObject ({ErrorCode}, {Status}); copies stream through this process from now on")]
-    private partial void LogServerSideCopyUnavailable(string errorCode, HttpStatusCode status);
 
     [LoggerMessage(LogLevel.Debug, "Could not abort the multipart upload of {Key} ({ErrorCode})")]
     private partial void LogAbortFailed(string key, string errorCode);

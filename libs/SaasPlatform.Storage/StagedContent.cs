@@ -44,9 +44,6 @@ public sealed class StagedContent : IAsyncDisposable
 
     public long Length { get; }
 
-    /// <summary>True when the content sits in a temporary file rather than in memory.</summary>
-    public bool IsSpooled => _spool is not null;
-
     /// <summary>
     /// Reads <paramref name="source"/> to its end. Throws <see cref="ContentTooLargeException"/> past
     /// <paramref name="maxBytes"/> (nothing is left behind). <paramref name="spoolDirectory"/> defaults to the
@@ -122,14 +119,7 @@ public sealed class StagedContent : IAsyncDisposable
 
         var spool = _spool ?? throw new ObjectDisposedException(nameof(StagedContent));
         spool.Position = 0;
-        if (Length <= SinglePutLimit)
-        {
-            await _storage.PutAsync(key, spool, Length, contentType, cancellationToken);
-        }
-        else
-        {
-            await using var upload = await StreamUpload.ReadAsync(_storage, spool, key, long.MaxValue, observe: null, cancellationToken);
-        }
+        await _storage.PutFileAsync(key, spool, Length, contentType, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -159,3 +149,6 @@ public sealed class StagedContent : IAsyncDisposable
         return new FileStream(Path.Combine(directory ?? Path.GetTempPath(), $"saas-upload-{Guid.NewGuid():N}.tmp"), options);
     }
 }
+
+/// <summary>The content went past the size limit; nothing of it is kept.</summary>
+public sealed class ContentTooLargeException(long limitBytes) : Exception($"Content exceeds the limit of {limitBytes} bytes");

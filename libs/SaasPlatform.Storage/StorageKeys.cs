@@ -4,8 +4,8 @@ namespace SaasPlatform.Storage;
 
 /// <summary>
 /// Object keys (decision D8): a file lives at <c>tenants/&lt;database_name&gt;/files/&lt;h[0:2]&gt;/&lt;h[2:4]&gt;/&lt;sha256&gt;</c>,
-/// so its key follows from its bytes and the same bytes in one tenant can only ever be one object. Uploads too big
-/// to hash before they are stored are staged under <c>tenants/&lt;database_name&gt;/staging/</c> first.
+/// so its key follows from its bytes and the same bytes in one tenant can only ever be one object. Older versions staged
+/// uploads under <c>tenants/&lt;database_name&gt;/staging/</c>; the orphan sweep still clears that prefix.
 /// </summary>
 public static partial class StorageKeys
 {
@@ -22,8 +22,6 @@ public static partial class StorageKeys
     }
 
     public static string StagingPrefix(string databaseName) => $"{TenantPrefix(databaseName)}staging/";
-
-    public static string Staging(string databaseName, Guid uploadId) => $"{StagingPrefix(databaseName)}{uploadId:N}";
 
     private static string RequireDatabaseName(string databaseName) =>
         DatabaseName().IsMatch(databaseName)

@@ -33,10 +33,4 @@ public sealed class StorageOptions
 
     /// <summary>Multipart part size. S3 needs at least 5 MiB for every part but the last; an upload holds ~2 parts.</summary>
     public int PartSizeBytes { get; set; } = 8 * 1024 * 1024;
-
-    /// <summary>
-    /// <c>auto</c> (default) tries a server-side CopyObject and falls back to streaming the bytes through this
-    /// process when the server cannot copy (s3rver); <c>true</c> never falls back; <c>false</c> never tries.
-    /// </summary>
-    public string ServerSideCopy { get; set; } = "auto";
 }

@@ -106,12 +106,12 @@ public sealed partial class TenancyChangeFollower(
 
 /// <summary>
 /// Says whether Tenancy.Api's changes are followed. Always healthy: without the stream access answers are reused for
-/// 250 ms instead, which is slower, not wrong.
+/// <see cref="TenantAccessOptions.CacheDuration"/> instead, which is slower, not wrong.
 /// </summary>
-public sealed class TenancyChangesHealthCheck(TenantAccessChecker checker) : IHealthCheck
+public sealed class TenancyChangesHealthCheck(TenantAccessChecker checker, IOptions<TenantAccessOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(HealthCheckResult.Healthy(checker.IsFollowing
             ? "Following Tenancy.Api's changes"
-            : "Not following Tenancy.Api's changes: access answers are reused for 250 ms"));
+            : $"Not following Tenancy.Api's changes: access answers are reused for {options.Value.CacheDuration.TotalMilliseconds:0} ms"));
 }

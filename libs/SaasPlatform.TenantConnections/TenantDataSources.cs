@@ -316,10 +316,6 @@ public sealed class TenantDataSources : IDisposable
     {
         public (string Server, string Database) Key { get; } = key;
 
-        public string Server => Key.Server;
-
-        public string DatabaseName => Key.Database;
-
         public NpgsqlDataSource DataSource { get; } = dataSource;
 
         public int Leases { get; set; }
@@ -337,16 +333,12 @@ public sealed class TenantDataSourceLease : IDisposable
     private readonly TenantDataSources.Entry _entry;
     private int _disposed;
 
-    internal TenantDataSourceLease(TenantDataSources owner, TenantDataSources.Entry entry)
-    {
-        _owner = owner;
-        _entry = entry;
-    }
+    internal TenantDataSourceLease(TenantDataSources owner, TenantDataSources.Entry entry) => (_owner, _entry) = (owner, entry);
 
-    public string DatabaseName => _entry.DatabaseName;
+    public string DatabaseName => _entry.Key.Database;
 
     /// <summary>The tenant server the database is on.</summary>
-    public string Server => _entry.Server;
+    public string Server => _entry.Key.Server;
 
     public NpgsqlDataSource DataSource => _entry.DataSource;
 

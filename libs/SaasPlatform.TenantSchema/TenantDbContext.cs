@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using SaasPlatform.Messaging.Database;
 using SaasPlatform.Messaging.Outbox;
 
 namespace SaasPlatform.TenantSchema;
@@ -40,6 +41,9 @@ public class TenantDbContext : DbContext
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        // Trusted since PostgreSQL 13: the tenant database's owner (tenant_provisioner) may create it.
+        modelBuilder.HasPostgresExtension("pg_trgm");
+
         modelBuilder.Entity<StoredFile>(file =>
         {
             file.ToTable("files", t => t.HasCheckConstraint("ck_files_file_size_positive", "file_size > 0"));
@@ -56,6 +60,8 @@ public class TenantDbContext : DbContext
             file.HasIndex(f => f.FileMetadata).HasMethod("gin").HasDatabaseName("ix_files_metadata");
             // The collector only ever looks at orphans: keep that index small.
             file.HasIndex(f => f.OrphanedAt).HasFilter("orphaned_at IS NOT NULL").HasDatabaseName("ix_files_orphaned_at");
+            // Size range filter and size sort of the document list (docs/decisions/document-search.md).
+            file.HasIndex(f => f.FileSize).HasDatabaseName("ix_files_file_size");
         });
 
         modelBuilder.Entity<Document>(document =>
@@ -72,6 +78,10 @@ public class TenantDbContext : DbContext
             document.HasIndex(d => d.FileId).HasDatabaseName("ix_documents_file_id");
             document.HasIndex(d => d.UserId).HasDatabaseName("ix_documents_user_id");
             document.HasIndex(d => d.CreatedAt).HasDatabaseName("ix_documents_created_at");
+            // The list's filters (docs/decisions/document-search.md): filename contains (ILIKE) through trigrams, and a
+            // MIME type newest first.
+            document.HasIndex(d => d.Filename, "ix_documents_filename_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
+            document.HasIndex(d => new { d.MimeType, d.CreatedAt }, "ix_documents_mime_type_created_at");
         });
 
         // Events about tenant data (document.uploaded, ...) commit with the change in the tenant's own database.
@@ -80,7 +90,7 @@ public class TenantDbContext : DbContext
         var jsonbConcat = modelBuilder.HasDbFunction(typeof(TenantDbContext).GetMethod(nameof(JsonbConcat))!).HasName("jsonb_concat").HasStoreType("jsonb");
         jsonbConcat.HasParameter("target").HasStoreType("jsonb");
         jsonbConcat.HasParameter("patch").HasStoreType("jsonb");
-        SnakeCaseNames.Apply(modelBuilder);
+        modelBuilder.UseSnakeCaseColumns();
     }
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

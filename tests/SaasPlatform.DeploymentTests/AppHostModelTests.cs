@@ -12,7 +12,7 @@ namespace SaasPlatform.DeploymentTests;
 /// resource's name on the container network), then each resource's environment is resolved and checked against what
 /// its consumer can reach.
 /// </summary>
-public sealed class AppHostModelTests(AppHostModels models) : IClassFixture<AppHostModels>
+public sealed partial class AppHostModelTests(AppHostModels models) : IClassFixture<AppHostModels>
 {
     private const string ContainerNetworkSuffix = ".dev.internal";
 

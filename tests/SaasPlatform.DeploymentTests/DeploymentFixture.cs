@@ -12,7 +12,7 @@ public sealed class DeploymentFixture : IAsyncLifetime
     public static readonly string[] RolePasswords =
         ["identity-api-db-password", "tenancy-api-db-password", "events-worker-db-password", "tenant-provisioner-db-password", "tenant-data-db-password"];
 
-    public static readonly string[] SecretParameters = ["jwt-signing-key", "internal-api-key", "postgres-password", "minio-password", .. RolePasswords];
+    public static readonly string[] SecretParameters = ["jwt-signing-key", "internal-api-key", "postgres-password", "minio-password", "smtp-username", "smtp-password", .. RolePasswords];
 
     public static readonly string[] Projects = ["identity-api", "tenancy-api", "documents-api", "events-worker", "gateway"];
 

@@ -102,7 +102,8 @@ public sealed partial class KubernetesManifestTests
         // The in-cluster broker is PLAINTEXT (behind its NetworkPolicy): asking for SASL there is an error, not a silent no-op.
         using var error = new StringWriter();
         var exit = await Cli.RunAsync(["--manifest", fixture.ManifestPath, "--output", Path.Combine(fixture.WorkDirectory, "sasl"), "--set", "kafka-security-protocol=SASL_SSL",
-            "--set", "storage-public-endpoint=https://files.example.test", "--set", "ingress-known-networks=10.0.0.0/8", "--set", "minio-user=x"], TextWriter.Null, error);
+            "--set", "storage-public-endpoint=https://files.example.test", "--set", "ingress-known-networks=10.0.0.0/8", "--set", "minio-user=x",
+            "--set", "smtp-host=smtp.example.test", "--set", "smtp-port=587", "--set", "public-url=https://app.example.test"], TextWriter.Null, error);
         Assert.Equal(1, exit);
         Assert.Contains("--infrastructure external", error.ToString(), StringComparison.Ordinal);
     }

@@ -231,6 +231,8 @@ public sealed partial class KubernetesManifestTests(DeploymentFixture fixture)
         Assert.Contains("minio-user", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("storage-public-endpoint", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("ingress-known-networks", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("smtp-host", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("public-url", error.ToString(), StringComparison.Ordinal);
         Assert.False(Directory.Exists(directory));
     }
 
@@ -253,7 +255,7 @@ public sealed partial class KubernetesManifestTests(DeploymentFixture fixture)
         var values = Path.Combine(fixture.WorkDirectory, "values.env");
         await File.WriteAllLinesAsync(values,
             [.. File.ReadAllLines(Path.Combine(fixture.RepoRoot, "deploy", "parameters.env")), .. DeploymentFixture.SecretParameters.Select(p => $"{p}={fixture.Sentinel}"),
-             "storage-public-endpoint=https://files.example.test", "ingress-known-networks=10.64.0.0/16,10.65.0.0/16"]);
+             "storage-public-endpoint=https://files.example.test", "smtp-host=smtp.example.test", "public-url=https://app.example.test", "ingress-known-networks=10.64.0.0/16,10.65.0.0/16"]);
         using var log = new StringWriter();
 
         var exit = await Cli.RunAsync(

@@ -19,7 +19,7 @@ public sealed class TenantServersManifestTests(DeploymentFixture fixture)
         var values = Path.Combine(fixture.WorkDirectory, "servers-values.env");
         await File.WriteAllLinesAsync(values,
             [.. File.ReadAllLines(Path.Combine(fixture.RepoRoot, "deploy", "parameters.env")),
-             "storage-public-endpoint=https://files.example.test", "ingress-known-networks=10.64.0.0/16"]);
+             "storage-public-endpoint=https://files.example.test", "smtp-host=smtp.example.test", "public-url=https://app.example.test", "ingress-known-networks=10.64.0.0/16"]);
         using var log = new StringWriter();
 
         var exit = await Cli.RunAsync(

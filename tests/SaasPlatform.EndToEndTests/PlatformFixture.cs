@@ -95,6 +95,7 @@ public class PlatformFixture : IAsyncLifetime
             $"--DevServers:S3Directory={S3Directory}",
             $"--DevServers:DatabasePrefix={DatabasePrefix}",
             $"--Parameters:internal-api-key={InternalApiKey}",
+            $"--Parameters:postgres-password={DevPostgresPassword.ForThisMachine}",
             $"--Platform:Replicas={Replicas}",
             .. TestSettings.Select(setting => $"--ServiceOverrides:{setting}"),
             .. AppHostArguments,
@@ -298,15 +299,19 @@ public class PlatformFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A free port below the ephemeral range (32768+), where hand-picked ports must stay.</summary>
-    protected static int FreePort()
+    /// <summary>
+    /// A free port above the kernel's ephemeral range (32768-60999, where outgoing connections take their ports) and
+    /// above the range Aspire gives endpoints it allocates itself (below 32768): a port picked among Aspire's could be
+    /// handed to a service replica in the same run (microsoft/dcp#26), "address already in use".
+    /// </summary>
+    internal static int FreePort(IPAddress? address = null)
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            var port = Random.Shared.Next(20000, 32000);
+            var port = Random.Shared.Next(61000, 65000);
             try
             {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
+                using var listener = new TcpListener(address ?? IPAddress.Loopback, port);
                 listener.Start();
                 return port;
             }

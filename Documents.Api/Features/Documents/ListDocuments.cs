@@ -11,30 +11,39 @@ public static class ListDocuments
     public sealed record DocumentPage(List<DocumentResponse> Documents, PaginationInfo Pagination);
 
     /// <remarks>
-    /// <c>GET /api/tenants/{tid}/documents</c>: every document of the tenant, newest first, paged (D16), optionally
-    /// filtered by a case-insensitive filename substring in which <c>%</c> and <c>_</c> mean themselves.
+    /// <c>GET /api/tenants/{tid}/documents</c>: the tenant's documents, paged (D16), newest first unless <c>sort</c> and
+    /// <c>order</c> say otherwise, optionally filtered; every filter narrows the list (they combine with AND). A bad
+    /// value is a 400 naming the parameter. Ties in the order are broken by id, so pages are stable.
     /// </remarks>
+    /// <param name="page">Page number, 1 or more (default 1).</param>
+    /// <param name="perPage">Documents per page, 1 to 100 (default 20).</param>
+    /// <param name="filename">Case-insensitive substring of the filename; <c>%</c> and <c>_</c> mean themselves.</param>
+    /// <param name="mimeType">Exact MIME type (<c>application/pdf</c>, case-insensitive), or a family such as <c>image/*</c>.</param>
+    /// <param name="minSize">Smallest file size in bytes (inclusive).</param>
+    /// <param name="maxSize">Largest file size in bytes (inclusive).</param>
+    /// <param name="uploadedAfter">Uploaded at or after this instant (ISO 8601 date or date-time; UTC without an offset).</param>
+    /// <param name="uploadedBefore">Uploaded before this instant (ISO 8601, exclusive).</param>
+    /// <param name="uploadedBy">The uploader's user id (the document's <c>user_id</c>).</param>
+    /// <param name="sort"><c>date</c> (default), <c>name</c> or <c>size</c>.</param>
+    /// <param name="order"><c>asc</c> or <c>desc</c>; default <c>asc</c> for name, <c>desc</c> for date and size.</param>
     public static async Task<Results<Ok<SuccessEnvelope<DocumentPage>>, ApiError>> HandleAsync(
-        string? page, [FromQuery(Name = "per_page")] string? perPage, string? filename, TenantScope tenant,
-        CancellationToken cancellationToken)
+        string? page, [FromQuery(Name = "per_page")] string? perPage, string? filename,
+        [FromQuery(Name = "mime_type")] string? mimeType, [FromQuery(Name = "min_size")] string? minSize,
+        [FromQuery(Name = "max_size")] string? maxSize, [FromQuery(Name = "uploaded_after")] string? uploadedAfter,
+        [FromQuery(Name = "uploaded_before")] string? uploadedBefore, [FromQuery(Name = "uploaded_by")] string? uploadedBy,
+        string? sort, string? order, TenantScope tenant, CancellationToken cancellationToken)
     {
         var (paging, pagingError) = Paging.Parse(page, perPage);
-        if (pagingError is not null)
+        var (query, queryError) = DocumentListQuery.Parse(filename, mimeType, minSize, maxSize, uploadedAfter, uploadedBefore, uploadedBy, sort, order);
+        if ((pagingError ?? queryError) is { } error)
         {
-            return pagingError;
+            return error;
         }
 
         var db = await tenant.OpenDbAsync(cancellationToken);
-        var query = db.Documents.AsNoTracking();
-        if (!string.IsNullOrEmpty(filename))
-        {
-            var pattern = $"%{EscapeLike(filename)}%";
-            query = query.Where(d => EF.Functions.ILike(d.Filename, pattern, "\\"));
-        }
-
-        var total = await query.LongCountAsync(cancellationToken);
-        var documents = await query
-            .OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id)
+        var filtered = query!.Filter(db.Documents.AsNoTracking());
+        var total = await filtered.LongCountAsync(cancellationToken);
+        var documents = await query.Order(filtered)
             .Skip(paging.Skip).Take(paging.PerPage)
             .ToListAsync(cancellationToken);
 

@@ -27,28 +27,23 @@ public static class UpdateDocument
         var validation = new Validation();
         string? filename = null;
         string? mimeType = null;
-        if (body.TryGetProperty("filename", out var filenameValue))
+        var filenameField = TextField.From(body, "filename");
+        if (filenameField.Present && validation.IsString("filename", filenameField))
         {
-            (filename, var problem) = filenameValue.ValueKind == JsonValueKind.String
-                ? FileNames.Validate(filenameValue.GetString())
-                : (null, filenameValue.ValueKind == JsonValueKind.Null ? "Field may not be null." : "Not a valid string.");
+            (filename, var problem) = FileNames.Validate(filenameField.Value);
             if (problem is not null)
             {
                 validation.Add("filename", problem);
             }
         }
 
-        if (body.TryGetProperty("mime_type", out var mimeValue))
+        var mimeField = TextField.From(body, "mime_type");
+        if (mimeField.Present && validation.IsString("mime_type", mimeField))
         {
-            mimeType = mimeValue.ValueKind == JsonValueKind.String ? MimeTypes.Normalise(mimeValue.GetString()) : null;
+            mimeType = MimeTypes.Normalise(mimeField.Value);
             if (mimeType is null)
             {
-                validation.Add("mime_type", mimeValue.ValueKind switch
-                {
-                    JsonValueKind.String => MimeTypes.InvalidMessage,
-                    JsonValueKind.Null => "Field may not be null.",
-                    _ => "Not a valid string.",
-                });
+                validation.Add("mime_type", MimeTypes.InvalidMessage);
             }
         }
 

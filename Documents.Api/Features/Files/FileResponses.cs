@@ -31,7 +31,7 @@ public sealed record FileDetail(
     JsonElement FileMetadata,
     int DocumentCount,
     bool IsOrphaned,
-    [property: JsonConverter(typeof(NullableIsoTimestampConverter))] DateTimeOffset? OrphanedAt) : FileListItem
+    [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset? OrphanedAt) : FileListItem
 {
     /// <summary>The documents that reference the file: in a file's detail only, not in lists.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -60,26 +60,3 @@ public sealed record FileDocument(
     string Filename,
     string MimeType,
     [property: JsonConverter(typeof(IsoTimestampConverter))] DateTimeOffset CreatedAt);
-
-/// <summary><see cref="IsoTimestampConverter"/> for optional timestamps.</summary>
-public sealed class NullableIsoTimestampConverter : JsonConverter<DateTimeOffset?>
-{
-    private static readonly IsoTimestampConverter Inner = new();
-
-    public override bool HandleNull => true;
-
-    public override DateTimeOffset? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.TokenType == JsonTokenType.Null ? null : Inner.Read(ref reader, typeof(DateTimeOffset), options);
-
-    public override void Write(Utf8JsonWriter writer, DateTimeOffset? value, JsonSerializerOptions options)
-    {
-        if (value is { } v)
-        {
-            Inner.Write(writer, v, options);
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
-}

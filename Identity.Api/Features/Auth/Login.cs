@@ -8,6 +8,7 @@ using Identity.Api.Tenancy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Contracts;
@@ -28,12 +29,13 @@ public static class Login
         LoginLockout lockout,
         TenancyClient tenancy,
         SessionService sessions,
+        IOptions<IdentitySettings> settings,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return RequestBody.NotAnObject(InvalidMessage);
+            return ApiError.NotAnObject(InvalidMessage);
         }
 
         var validation = new Validation();
@@ -92,6 +94,17 @@ public static class Login
             await db.SaveChangesAsync(cancellationToken);
             return new ApiError(StatusCodes.Status403Forbidden, ErrorCodes.AccountInactive,
                 "Your account has been deactivated. Please contact support.");
+        }
+
+        // Identity:RequireVerifiedEmail: the password was right, but the address is not proven yet.
+        if (settings.Value.RequireVerifiedEmail && user.EmailVerifiedAt is null)
+        {
+            Abandon(tenantsTask);
+            db.EnqueueAudit(null, user.Id, AuditActions.UserLoginFailed, "user", user.Id.ToString(),
+                new { email, client_address = address?.ToString(), reason = "email_not_verified" }, time);
+            await db.SaveChangesAsync(cancellationToken);
+            return new ApiError(StatusCodes.Status403Forbidden, "email_not_verified",
+                "Please verify your email address first: follow the link we sent to it");
         }
 
         await lockout.ResetAsync(lockoutState, cancellationToken);

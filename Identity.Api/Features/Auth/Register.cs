@@ -6,6 +6,7 @@ using Identity.Api.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
@@ -24,12 +25,15 @@ public static class Register
         IdentityDbContext db,
         PasswordHasher hasher,
         AuthRateLimiter limiter,
+        AccountTokens tokens,
+        AccountMail mail,
+        IOptions<IdentitySettings> settings,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return RequestBody.NotAnObject(InvalidMessage);
+            return ApiError.NotAnObject(InvalidMessage);
         }
 
         var validation = new Validation();
@@ -66,6 +70,9 @@ public static class Register
             UpdatedAt = now,
         };
         db.Users.Add(user);
+        // The verification e-mail commits with the account (docs/decisions/account-email-tokens.md).
+        mail.Verification(db, user, await tokens.IssueAsync(user.Id, AccountTokenPurposes.EmailVerification,
+            settings.Value.AccountEmails.VerificationLifetime, user.Email, cancellationToken));
         // With the account, in one commit: the audit event exists exactly when the account does.
         db.EnqueueAudit(null, user.Id, AuditActions.UserRegistered, "user", user.Id.ToString(),
             new { email = user.Email, client_address = context.Connection.RemoteIpAddress?.ToString() }, time);

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Text.Json;
 using Identity.Api.Accounts;
 using Identity.Api.Data;
-using Identity.Api.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +22,7 @@ public static class UpdateMe
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return RequestBody.NotAnObject("Validation failed");
+            return ApiError.NotAnObject();
         }
 
         var validation = new Validation();

@@ -41,7 +41,7 @@ public sealed class UserCache(ChangeFeed feed)
             var stamp = _users.Stamp;
             var loaded = await db.Users.AsNoTracking()
                 .Where(u => missing.Contains(u.Id))
-                .Select(u => new UserResponse(u.Id, u.FirstName, u.LastName, u.Email, u.IsActive, u.CreatedAt, u.UpdatedAt))
+                .Select(u => new UserResponse(u.Id, u.FirstName, u.LastName, u.Email, u.IsActive, u.CreatedAt, u.UpdatedAt) { EmailVerified = u.EmailVerifiedAt != null })
                 .ToListAsync(cancellationToken);
             foreach (var user in loaded)
             {
@@ -60,6 +60,6 @@ public sealed class UserCache(ChangeFeed feed)
     private static readonly Func<IdentityDbContext, Guid, CancellationToken, Task<UserResponse?>> UserById =
         EF.CompileAsyncQuery((IdentityDbContext db, Guid id, CancellationToken _) => db.Users.AsNoTracking()
             .Where(u => u.Id == id)
-            .Select(u => new UserResponse(u.Id, u.FirstName, u.LastName, u.Email, u.IsActive, u.CreatedAt, u.UpdatedAt))
+            .Select(u => new UserResponse(u.Id, u.FirstName, u.LastName, u.Email, u.IsActive, u.CreatedAt, u.UpdatedAt) { EmailVerified = u.EmailVerifiedAt != null })
             .SingleOrDefault());
 }

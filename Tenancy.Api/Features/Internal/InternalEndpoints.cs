@@ -10,6 +10,7 @@ public static class InternalEndpoints
     {
         var group = app.MapGroup("/internal").RequireInternalCaller().WithTags("Internal").ExcludeFromDescription();
         group.MapGet("/tenants/{tenantId:guid}/members/{userId:guid}", GetMembership.HandleAsync);
+        group.MapGet("/tenants/{tenantId:guid}/members", ListTenantMembers.HandleAsync);
         group.MapGet("/users/{userId:guid}/tenants", ListUserTenants.HandleAsync);
         group.MapTenantQuotaEndpoints();
         group.MapGet("/tenant-databases", ListTenantDatabases.HandleAsync);

@@ -39,28 +39,20 @@ public static class AddMember
 
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return RequestFields.NotAnObject();
+            return ApiError.NotAnObject();
         }
 
         var validation = new Validation();
-        var rawUserId = RequestFields.String(body, "user_id", validation, out var userIdPresent);
+        var userIdField = TextField.From(body, "user_id");
         Guid targetId = default;
-        if (!userIdPresent)
-        {
-            validation.Add("user_id", "Missing data for required field.");
-        }
-        else if (rawUserId is not null && !Guid.TryParse(rawUserId, out targetId))
+        if (validation.IsString("user_id", userIdField) && !Guid.TryParse(userIdField.Value, out targetId))
         {
             validation.Add("user_id", "Not a valid UUID.");
         }
 
-        var rawRole = RequestFields.String(body, "role", validation, out var rolePresent);
+        var roleField = TextField.From(body, "role");
         TenantRole? role = null;
-        if (!rolePresent)
-        {
-            validation.Add("role", "Missing data for required field.");
-        }
-        else if (rawRole is not null && !TenantRoles.TryParse(rawRole, out role))
+        if (validation.IsString("role", roleField) && !TenantRoles.TryParse(roleField.Value, out role))
         {
             validation.Add("role", "Must be one of: admin, user, viewer.");
         }

@@ -37,7 +37,7 @@ public static class TenantQuotaEndpoints
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return ApiError.Validation("_schema", "Invalid input type.");
+            return ApiError.NotAnObject();
         }
 
         var validation = new Validation();

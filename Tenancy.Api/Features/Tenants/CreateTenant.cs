@@ -20,7 +20,7 @@ public static class CreateTenant
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return RequestFields.NotAnObject();
+            return ApiError.NotAnObject();
         }
 
         var validation = new Validation();

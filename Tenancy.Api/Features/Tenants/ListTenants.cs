@@ -19,16 +19,8 @@ public static class ListTenants
     public static ValueTask<List<TenantView>> LoadAsync(TenancyDbContext db, TenantCache cache, Guid userId, CancellationToken cancellationToken) =>
         cache.ListAsync(db, userId, QueryAsync, cancellationToken);
 
-    private static async Task<List<TenantView>> QueryAsync(TenancyDbContext db, Guid userId, CancellationToken cancellationToken)
-    {
-        var views = new List<TenantView>();
-        await foreach (var view in ActiveTenantsOf(db, userId).WithCancellation(cancellationToken))
-        {
-            views.Add(view);
-        }
-
-        return views;
-    }
+    private static async Task<List<TenantView>> QueryAsync(TenancyDbContext db, Guid userId, CancellationToken cancellationToken) =>
+        await ActiveTenantsOf(db, userId).ToListAsync(cancellationToken);
 
     /// <summary>
     /// Compiled once (no expression-tree lookup per request), untracked, and only the columns of the response: a join,

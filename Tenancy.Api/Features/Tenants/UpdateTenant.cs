@@ -29,7 +29,7 @@ public static class UpdateTenant
 
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return RequestFields.NotAnObject();
+            return ApiError.NotAnObject();
         }
 
         var validation = new Validation();

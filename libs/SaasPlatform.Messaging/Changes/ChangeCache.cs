@@ -37,18 +37,6 @@ public sealed class ChangeCache<TKey, TValue>
     /// <summary>Drops every entry (for a change that may touch any of them).</summary>
     public void Clear() => _entries.Clear();
 
-    /// <summary>Drops entries matching <paramref name="predicate"/> (for changes that name no key of this cache).</summary>
-    public void RemoveWhere(Func<TKey, TValue, bool> predicate)
-    {
-        foreach (var (key, value) in _entries)
-        {
-            if (predicate(key, value))
-            {
-                _entries.TryRemove(KeyValuePair.Create(key, value));
-            }
-        }
-    }
-
     /// <summary>The cached value, or <paramref name="load"/>'s, kept when nothing changed meanwhile. Null is never kept.</summary>
     public async ValueTask<TValue?> GetOrLoadAsync<TState>(TKey key, TState state, Func<TState, CancellationToken, Task<TValue?>> load,
         CancellationToken cancellationToken)

@@ -20,6 +20,7 @@ namespace SaasPlatform.TenantSchema.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.Entity("SaasPlatform.Messaging.Outbox.OutboxMessage", b =>
@@ -138,6 +139,13 @@ namespace SaasPlatform.TenantSchema.Migrations
                     b.HasIndex("UserId", "Filename")
                         .HasDatabaseName("ix_documents_user_filename");
 
+                    b.HasIndex(new[] { "Filename" }, "ix_documents_filename_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Filename" }, "ix_documents_filename_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Filename" }, "ix_documents_filename_trgm"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex(new[] { "MimeType", "CreatedAt" }, "ix_documents_mime_type_created_at");
+
                     b.ToTable("documents", (string)null);
                 });
 
@@ -204,6 +212,9 @@ namespace SaasPlatform.TenantSchema.Migrations
                         .HasDatabaseName("ix_files_metadata");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("FileMetadata"), "gin");
+
+                    b.HasIndex("FileSize")
+                        .HasDatabaseName("ix_files_file_size");
 
                     b.HasIndex("Md5Hash")
                         .HasDatabaseName("ix_files_md5_hash");

@@ -31,7 +31,7 @@ internal sealed class NginxProxy : IAsyncDisposable
             ?? throw new InvalidOperationException("nginx is not installed (eng/install-prereqs.sh installs it)");
         var directory = Directory.CreateTempSubdirectory("saasplatform-nginx-").FullName;
         var proxy = PlatformFixture.ProxyAddress;
-        var port = FreePort(proxy);
+        var port = PlatformFixture.FreePort(proxy);
         var upstreams = string.Concat(gateways.Select(g => $"    server {g.Address.Host}:{g.Address.Port};\n"));
         var config = $$"""
             {{(Environment.UserName == "root" ? "user root root;" : "")}}
@@ -107,25 +107,6 @@ internal sealed class NginxProxy : IAsyncDisposable
     {
         var path = Path.Combine(_directory, "error.log");
         return File.Exists(path) ? File.ReadAllText(path) : "";
-    }
-
-    private static int FreePort(IPAddress address)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var port = Random.Shared.Next(20000, 32000);
-            try
-            {
-                using var listener = new TcpListener(address, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-            }
-        }
-
-        throw new InvalidOperationException("No free port found");
     }
 
     public async ValueTask DisposeAsync()

@@ -96,9 +96,6 @@ public sealed class PasswordHasherTests
             // The library decodes the salt and re-encodes it into the hash: a canonical salt comes back unchanged.
             Assert.StartsWith(setting, Native.Crypt("p", setting), StringComparison.Ordinal);
         }
-
-        Assert.Equal(new string('.', 22), BcryptFormat.Encode(new byte[16]));
-        Assert.Equal(new string('9', 21) + "u", BcryptFormat.Encode(Enumerable.Repeat((byte)0xff, 16).ToArray()));
     }
 
     [Fact]

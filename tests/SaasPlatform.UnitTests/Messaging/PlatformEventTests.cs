@@ -106,7 +106,7 @@ public sealed class PlatformEventTests
     public void Dead_letter_topic_is_the_topic_with_dlt()
     {
         Assert.Equal("audit.log.dlt", Topics.DeadLetter(Topics.AuditLog));
-        Assert.Equal(14, Topics.AllWithDeadLetters.Count);
+        Assert.Equal(16, Topics.AllWithDeadLetters.Count);
     }
 
     private sealed record DeletedData(Guid DocumentId, bool Orphaned);

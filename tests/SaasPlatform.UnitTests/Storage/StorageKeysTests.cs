@@ -35,19 +35,12 @@ public sealed class StorageKeysTests
     public void Database_names_that_could_leave_the_tenant_prefix_are_refused(string database)
     {
         Assert.Throws<ArgumentException>(() => StorageKeys.File(database, Sha));
-        Assert.Throws<ArgumentException>(() => StorageKeys.Staging(database, Guid.NewGuid()));
+        Assert.Throws<ArgumentException>(() => StorageKeys.StagingPrefix(database));
     }
 
     [Fact]
-    public void Staging_keys_live_outside_the_files_prefix()
-    {
-        var id = Guid.NewGuid();
-
-        var key = StorageKeys.Staging("tenant_acme_1a2b3c4d", id);
-
-        Assert.Equal($"tenants/tenant_acme_1a2b3c4d/staging/{id:N}", key);
-        Assert.StartsWith(StorageKeys.StagingPrefix("tenant_acme_1a2b3c4d"), key, StringComparison.Ordinal);
-    }
+    public void Staging_keys_live_outside_the_files_prefix() =>
+        Assert.Equal("tenants/tenant_acme_1a2b3c4d/staging/", StorageKeys.StagingPrefix("tenant_acme_1a2b3c4d"));
 
     [Fact]
     public void Storage_connection_string_is_parsed_with_defaults()

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Identity.Api.Accounts;
+namespace SaasPlatform.ServiceDefaults.Http;
 
 /// <summary>
 /// A text field of a JSON request body as the rules need to see it: absent, null, a string, or something else.
@@ -9,8 +9,6 @@ namespace Identity.Api.Accounts;
 public readonly record struct TextField(bool Present, string? Value, bool WrongType = false)
 {
     public static readonly TextField Missing = new(false, null);
-
-    public bool IsString => Present && Value is not null;
 
     public static TextField Of(string? value) => new(true, value);
 
