@@ -18,6 +18,7 @@ public static class NotificationTypes
         AuditActions.MemberAdded,
         AuditActions.MemberRemoved,
         AuditActions.TenantDeleted,
+        AuditActions.TenantExportCompleted, // no link in it: admins ask GET .../exports/{id} (docs/decisions/tenant-export-import.md)
     };
 
     /// <summary>The notification for an <c>audit.log</c> event, or null when it is not for tenant members.</summary>

@@ -42,6 +42,10 @@ public sealed class ExportRestartTests(PlatformFixture platform, ITestOutputHelp
         }), "the export never started");
         await ResourceRestarts.KillAsync(platform, Worker, "Events.Worker", output);
         await ResourceRestarts.StartAsync(platform, Worker, output);
+        using (var healthy = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            await platform.WaitForInstancesHealthyAsync(Worker, healthy.Token);
+        }
 
         var export = await WaitReadyAsync(gateway, world.Admin.AccessToken, world.TenantId, exportId, TimeSpan.FromMinutes(3));
         output.WriteLine($"ready after {export.GetProperty("attempts").GetInt32()} attempt(s)");

@@ -31,6 +31,13 @@ internal static class ExportsApi
         {
             using var response = await AuthApi.SendAsync(gateway, HttpMethod.Get, $"/api/tenants/{tenantId}/exports/{exportId}?wait_seconds=10", token);
             var body = await response.JsonAsync();
+            // A worker that is (re)starting answers 503 until it is ready: keep asking until the deadline.
+            if (response.StatusCode is HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway && DateTime.UtcNow < stop)
+            {
+                await Task.Delay(500);
+                continue;
+            }
+
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"export status: {(int)response.StatusCode} {body}");
             var data = body.GetProperty("data");
             var status = data.GetProperty("status").GetString();
