@@ -91,7 +91,9 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 // Not Npgsql's meter: it reports a series per data source, that is per tenant database touched
                 // (docs/decisions/telemetry-cardinality.md); the tenant pools report their own bounded metrics.
-                .AddMeter(PlatformActivitySource))
+                // Dropped by a view as well, because Aspire's Npgsql integrations subscribe to it.
+                .AddMeter(PlatformActivitySource)
+                .AddView(PerDatabaseMetrics.View))
             .WithTracing(tracing => tracing
                 .SetSampler(BackgroundSpanSampler.Create())
                 .AddSource(builder.Environment.ApplicationName, PlatformActivitySource, "Npgsql")

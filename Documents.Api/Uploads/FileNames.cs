@@ -1,5 +1,3 @@
-using SaasPlatform.ServiceDefaults.Http;
-
 namespace Documents.Api.Uploads;
 
 /// <summary>

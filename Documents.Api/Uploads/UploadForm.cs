@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
-using SaasPlatform.ServiceDefaults.Http;
 
 namespace Documents.Api.Uploads;
 

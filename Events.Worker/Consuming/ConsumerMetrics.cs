@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Confluent.Kafka;
-using SaasPlatform.Messaging.Kafka;
 
 namespace Events.Worker.Consuming;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
-using SaasPlatform.Messaging;
-using SaasPlatform.Messaging.Kafka;
 
 namespace Events.Worker.Consuming;
 

@@ -1,6 +1,4 @@
 using Confluent.Kafka;
-using Microsoft.Extensions.Options;
-using SaasPlatform.Messaging.Kafka;
 
 namespace Events.Worker.Consuming;
 

@@ -1,5 +1,3 @@
-using SaasPlatform.Messaging;
-
 namespace Events.Worker.Consuming;
 
 /// <summary>Settings of the worker's consumer (section <c>Events:Consumer</c>).</summary>

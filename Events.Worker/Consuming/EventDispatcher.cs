@@ -1,12 +1,5 @@
 using System.Collections.Frozen;
 using Confluent.Kafka;
-using Events.Worker.Data;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Npgsql;
-using SaasPlatform.Messaging;
-using SaasPlatform.Messaging.Handling;
-using SaasPlatform.Messaging.Kafka;
 
 namespace Events.Worker.Consuming;
 

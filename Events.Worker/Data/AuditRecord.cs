@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Events.Worker.Data;
 
 /// <summary>One stored <c>audit.log</c> event (decision D17; table <c>audit_records</c>). The id is the event id.</summary>

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Database;
 using SaasPlatform.Messaging.Outbox;
 

@@ -1,6 +1,3 @@
-using System.Text;
-using SaasPlatform.ServiceDefaults.Http;
-
 namespace Identity.Api.Accounts;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Identity.Api.Data;
-
 namespace Identity.Api.Accounts;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.Net;
-using Identity.Api.Data;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using SaasPlatform.ServiceDefaults.Http;
-
 namespace Identity.Api.Accounts;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Database;
-using SaasPlatform.Messaging.Outbox;
 
 namespace Identity.Api.Data;
 

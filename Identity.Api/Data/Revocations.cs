@@ -1,7 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.Messaging.Changes;
-using SaasPlatform.ServiceDefaults.Auth;
-
 namespace Identity.Api.Data;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Http;
 

@@ -1,11 +1,3 @@
-using Identity.Api.Data;
-using Identity.Api.Tokens;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
-
 namespace Identity.Api.Sessions;
 
 public sealed record TokenPair(IssuedToken Access, IssuedToken Refresh);

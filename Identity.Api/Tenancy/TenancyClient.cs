@@ -1,6 +1,4 @@
-using System.Net;
 using SaasPlatform.ServiceDefaults;
-using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.TenancyClient;
 
 namespace Identity.Api.Tenancy;

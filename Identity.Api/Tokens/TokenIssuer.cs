@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
-using SaasPlatform.ServiceDefaults.Auth;
-
 namespace Identity.Api.Tokens;
 
 public sealed record IssuedToken(string Token, Guid Jti, DateTimeOffset IssuedAt, DateTimeOffset ExpiresAt);

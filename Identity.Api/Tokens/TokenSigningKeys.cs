@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
-using Microsoft.IdentityModel.Tokens;
-using SaasPlatform.ServiceDefaults.Auth;
 
 namespace Identity.Api.Tokens;
 

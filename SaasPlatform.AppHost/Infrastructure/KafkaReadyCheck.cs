@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace SaasPlatform.AppHost.Infrastructure;
 

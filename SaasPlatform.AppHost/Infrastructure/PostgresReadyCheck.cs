@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace SaasPlatform.AppHost.Infrastructure;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-
 namespace SaasPlatform.AppHost.Infrastructure;
 
 public static class ServiceOverridesExtensions

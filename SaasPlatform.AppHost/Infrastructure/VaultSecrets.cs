@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SaasPlatform.ServiceDefaults;
 
 namespace SaasPlatform.AppHost.Infrastructure;

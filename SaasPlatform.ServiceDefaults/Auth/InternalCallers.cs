@@ -1,10 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace SaasPlatform.ServiceDefaults.Auth;

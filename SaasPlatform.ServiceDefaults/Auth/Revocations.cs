@@ -1,9 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace SaasPlatform.ServiceDefaults.Auth;
 

@@ -1,7 +1,3 @@
-using System.Net.Http.Json;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace SaasPlatform.ServiceDefaults.Auth;

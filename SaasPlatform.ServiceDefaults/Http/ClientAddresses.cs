@@ -1,10 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using IPNetwork = System.Net.IPNetwork;
 
 namespace SaasPlatform.ServiceDefaults.Http;

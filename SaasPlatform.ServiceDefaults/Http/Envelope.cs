@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace SaasPlatform.ServiceDefaults.Http;
 
 /// <summary>Success body of every public endpoint: <c>{"success": true, "message": ..., "data": ...}</c> (decision D1).</summary>

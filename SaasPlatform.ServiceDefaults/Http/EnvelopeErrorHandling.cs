@@ -1,10 +1,5 @@
 using System.Data.Common;
-using System.Net.Sockets;
-using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace SaasPlatform.ServiceDefaults.Http;
 

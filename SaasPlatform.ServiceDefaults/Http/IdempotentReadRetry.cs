@@ -1,8 +1,4 @@
 using System.Data.Common;
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace SaasPlatform.ServiceDefaults.Http;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace SaasPlatform.ServiceDefaults.Http;
 
 /// <summary>

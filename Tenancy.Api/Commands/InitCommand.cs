@@ -1,9 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Contracts;
-using Tenancy.Api.Data;
-using Tenancy.Api.Identity;
-using Tenancy.Api.Provisioning;
-
 namespace Tenancy.Api.Commands;
 
 /// <summary>

@@ -1,11 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.TenantConnections;
-using SaasPlatform.TenantSchema;
 using Spectre.Console;
-using Tenancy.Api.Data;
-using Tenancy.Api.Provisioning;
 
 namespace Tenancy.Api.Commands;
 

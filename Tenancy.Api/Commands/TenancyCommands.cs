@@ -1,8 +1,4 @@
 using System.CommandLine;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
-using Tenancy.Api.Data;
-using Tenancy.Api.Provisioning;
 
 namespace Tenancy.Api.Commands;
 

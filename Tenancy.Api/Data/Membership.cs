@@ -1,5 +1,3 @@
-using SaasPlatform.TenancyClient;
-
 namespace Tenancy.Api.Data;
 
 /// <summary>A user's role in a tenant (table <c>user_tenant_associations</c>); the user lives in Identity.Api.</summary>

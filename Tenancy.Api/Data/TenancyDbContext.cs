@@ -1,8 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Database;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.TenancyClient;
-using SaasPlatform.TenantSchema;
 
 namespace Tenancy.Api.Data;
 

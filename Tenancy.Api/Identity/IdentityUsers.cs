@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using SaasPlatform.ServiceDefaults.Contracts;
-using SaasPlatform.ServiceDefaults.Http;
-using Wire = Microsoft.Extensions.Hosting.Extensions;
 using SaasPlatform.ServiceDefaults;
+using Wire = Microsoft.Extensions.Hosting.Extensions;
 
 namespace Tenancy.Api.Identity;
 

@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Tenancy.Api.Data;
 
 namespace Tenancy.Api.Provisioning;
 

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Tenancy.Api.Data;
-
 namespace Tenancy.Api.Provisioning;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using Npgsql;
-using SaasPlatform.TenantConnections;
-
 namespace Tenancy.Api.Provisioning;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantConnections;
-using Tenancy.Api.Data;
-
 namespace Tenancy.Api.Provisioning;
 
 /// <summary>

@@ -1,14 +1,6 @@
 using System.Diagnostics;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using Npgsql;
 using SaasPlatform.Messaging;
-using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Events;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.TenancyClient;
-using SaasPlatform.TenantConnections;
-using Tenancy.Api.Data;
 using Tenancy.Api.Quotas;
 
 namespace Tenancy.Api.Provisioning;

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using SaasPlatform.TenantConnections;
 
 namespace Tenancy.Api.Provisioning;
 

@@ -1,9 +1,3 @@
-using System.Collections.Concurrent;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using SaasPlatform.TenantConnections;
-using SaasPlatform.TenantSchema;
-
 namespace Tenancy.Api.Provisioning;
 
 /// <summary>

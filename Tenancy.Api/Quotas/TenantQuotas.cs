@@ -1,8 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using SaasPlatform.ServiceDefaults.Http;
-using Tenancy.Api.Data;
-
 namespace Tenancy.Api.Quotas;
 
 /// <summary>

@@ -8,7 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 // Per-request logs drown the broker's own lines; tests poll /health a lot.
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
-string[] defaultTopics = ["tenant.created", "tenant.deleted", "document.uploaded", "document.deleted", "file.process", "audit.log", "tenant.export_requested"];
+string[] defaultTopics = ["tenant.created", "tenant.deleted", "document.uploaded", "document.deleted", "file.process", "audit.log", "email.requested", "tenant.export_requested"];
 var configuredTopics = builder.Configuration["Kafka:Topics"];
 var topics = (string.IsNullOrWhiteSpace(configuredTopics)
         ? [.. defaultTopics, .. defaultTopics.Select(t => t + ".dlt")]

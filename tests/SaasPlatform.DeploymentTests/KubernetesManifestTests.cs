@@ -161,7 +161,7 @@ public sealed partial class KubernetesManifestTests(DeploymentFixture fixture)
         Assert.Equal("minioadmin", Config(output, "minio", "MINIO_ROOT_USER"));
         Assert.Equal(
             ["events-worker-db-password", "identity-api-db-password", "internal-api-key", "jwt-signing-key", "minio-password", "postgres-password",
-             "tenancy-api-db-password", "tenant-data-db-password", "tenant-provisioner-db-password"],
+             "smtp-password", "smtp-username", "tenancy-api-db-password", "tenant-data-db-password", "tenant-provisioner-db-password"],
             output.ExpectedSecretKeys.Order(StringComparer.Ordinal));
     }
 
@@ -181,7 +181,8 @@ public sealed partial class KubernetesManifestTests(DeploymentFixture fixture)
         Assert.DoesNotContain("postgres:5432", output.AllText, StringComparison.Ordinal);
         Assert.Equal(
             ["eventsdb-connection-string", "identitydb-connection-string", "internal-api-key", "jwt-signing-key", "kafka-connection-string",
-             "postgres-tenant-data-connection-string", "postgres-tenant-provisioner-connection-string", "storage-connection-string", "tenancydb-connection-string"],
+             "postgres-tenant-data-connection-string", "postgres-tenant-provisioner-connection-string", "smtp-password", "smtp-username",
+             "storage-connection-string", "tenancydb-connection-string"],
             output.ExpectedSecretKeys.Order(StringComparer.Ordinal));
     }
 

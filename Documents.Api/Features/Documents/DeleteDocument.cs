@@ -1,12 +1,6 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging;
-using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Events;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.TenancyClient;
-using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 

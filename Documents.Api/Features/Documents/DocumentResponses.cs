@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 

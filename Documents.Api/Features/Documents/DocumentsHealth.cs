@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using SaasPlatform.ServiceDefaults.Http;
-
 namespace Documents.Api.Features.Documents;
 
 public static class DocumentsHealth

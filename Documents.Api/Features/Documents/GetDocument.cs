@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantSchema;
-
 namespace Documents.Api.Features.Documents;
 
 public static class GetDocument

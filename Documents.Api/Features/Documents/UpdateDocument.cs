@@ -1,11 +1,4 @@
 using System.Text.Json;
-using Documents.Api.Uploads;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 

@@ -1,14 +1,7 @@
-using Documents.Api.Uploads;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SaasPlatform.Messaging;
-using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Events;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.Storage;
-using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 

@@ -1,11 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.Storage;
-using SaasPlatform.TenantSchema;
-
 namespace Documents.Api.Features.Files;
 
 public static class DeleteFile

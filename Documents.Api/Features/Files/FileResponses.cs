@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Files;
 

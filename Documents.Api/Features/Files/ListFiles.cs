@@ -1,8 +1,4 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Files;
 

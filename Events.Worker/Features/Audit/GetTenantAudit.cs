@@ -1,11 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using Events.Worker.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.Audit;
 

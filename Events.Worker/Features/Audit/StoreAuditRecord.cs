@@ -1,8 +1,4 @@
-using System.Text.Json;
-using Events.Worker.Data;
-using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging.Handling;
 
 namespace Events.Worker.Features.Audit;
 

@@ -1,8 +1,3 @@
-using Events.Worker.Consuming;
-using SaasPlatform.Messaging;
-using SaasPlatform.Messaging.Events;
-using SaasPlatform.Messaging.Handling;
-
 namespace Events.Worker.Features.Files;
 
 /// <summary>

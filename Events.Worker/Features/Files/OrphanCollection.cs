@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Options;
-using Npgsql;
-using SaasPlatform.TenantConnections;
-
 namespace Events.Worker.Features.Files;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Options;
 using SaasPlatform.Storage;
-using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.Files;
 

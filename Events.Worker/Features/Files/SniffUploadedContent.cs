@@ -1,13 +1,4 @@
-using System.Text.Json;
-using Events.Worker.Consuming;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using SaasPlatform.Messaging;
-using SaasPlatform.Messaging.Events;
-using SaasPlatform.Messaging.Handling;
 using SaasPlatform.Storage;
-using SaasPlatform.TenantConnections;
-using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.Files;
 

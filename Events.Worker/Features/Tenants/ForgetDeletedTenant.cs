@@ -1,9 +1,3 @@
-using Events.Worker.Consuming;
-using SaasPlatform.Messaging;
-using SaasPlatform.Messaging.Events;
-using SaasPlatform.Messaging.Handling;
-using SaasPlatform.TenantConnections;
-
 namespace Events.Worker.Features.Tenants;
 
 /// <summary>

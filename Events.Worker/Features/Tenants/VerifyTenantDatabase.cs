@@ -1,12 +1,3 @@
-using Events.Worker.Consuming;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
-using SaasPlatform.Messaging;
-using SaasPlatform.Messaging.Events;
-using SaasPlatform.Messaging.Handling;
-using SaasPlatform.TenantConnections;
-using SaasPlatform.TenantSchema;
-
 namespace Events.Worker.Features.Tenants;
 
 /// <summary>

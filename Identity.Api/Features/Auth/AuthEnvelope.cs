@@ -1,8 +1,5 @@
 using System.Text.Json.Serialization;
-using Identity.Api.Features.Users;
 using Identity.Api.Tenancy;
-using SaasPlatform.ServiceDefaults.Contracts;
-using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Features.Auth;
 

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Identity.Api.Features.Auth;
 
 public static class AuthHealth

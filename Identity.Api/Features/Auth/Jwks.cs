@@ -1,6 +1,3 @@
-using Identity.Api.Tokens;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 namespace Identity.Api.Features.Auth;
 
 public static class Jwks

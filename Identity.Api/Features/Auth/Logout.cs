@@ -1,11 +1,3 @@
-using System.Security.Claims;
-using Identity.Api.Sessions;
-using Identity.Api.Tokens;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.IdentityModel.JsonWebTokens;
-using SaasPlatform.ServiceDefaults.Auth;
-
 namespace Identity.Api.Features.Auth;
 
 public static class Logout

@@ -1,10 +1,3 @@
-using Identity.Api.Data;
-using Identity.Api.Sessions;
-using Identity.Api.Tokens;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Http;
-
 namespace Identity.Api.Features.Auth;
 
 public static class Refresh

@@ -1,11 +1,3 @@
-using Identity.Api.Data;
-using Identity.Api.Features.Users;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.Messaging.Changes;
-using SaasPlatform.ServiceDefaults.Contracts;
-using SaasPlatform.ServiceDefaults.Http;
-
 namespace Identity.Api.Features.Internal;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using SaasPlatform.ServiceDefaults.Auth;
-
 namespace Identity.Api.Features.Internal;
 
 public static class RevocationFeed

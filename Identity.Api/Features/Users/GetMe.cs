@@ -1,10 +1,3 @@
-using System.Security.Claims;
-using Identity.Api.Data;
-using Microsoft.AspNetCore.Http.HttpResults;
-using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.ServiceDefaults.Contracts;
-using SaasPlatform.ServiceDefaults.Http;
-
 namespace Identity.Api.Features.Users;
 
 public static class GetMe

@@ -1,14 +1,3 @@
-using System.Security.Claims;
-using System.Text.Json;
-using Identity.Api.Accounts;
-using Identity.Api.Data;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.ServiceDefaults.Contracts;
-using SaasPlatform.ServiceDefaults.Http;
-
 namespace Identity.Api.Features.Users;
 
 public static class UpdateMe

@@ -1,8 +1,3 @@
-using Identity.Api.Data;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.Messaging.Changes;
-using SaasPlatform.ServiceDefaults.Contracts;
-
 namespace Identity.Api.Features.Users;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using Identity.Api.Data;
-using SaasPlatform.ServiceDefaults.Contracts;
-
 namespace Identity.Api.Features.Users;
 
 internal static class UserResponses

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using SaasPlatform.ServiceDefaults.Http;
-
 namespace Identity.Api.Features.Users;
 
 public static class UsersHealth

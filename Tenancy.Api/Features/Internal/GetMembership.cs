@@ -1,8 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.TenancyClient;
-using Tenancy.Api.Data;
-
 namespace Tenancy.Api.Features.Internal;
 
 public static class GetMembership

@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using SaasPlatform.Messaging.Changes;
-using SaasPlatform.TenancyClient;
 
 namespace Tenancy.Api.Features.Internal;
 

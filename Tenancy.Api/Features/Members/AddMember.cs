@@ -1,17 +1,4 @@
-using System.Security.Claims;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
-using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenancyClient;
-using Tenancy.Api.Data;
 using Tenancy.Api.Features.Tenants;
-using Tenancy.Api.Identity;
 
 namespace Tenancy.Api.Features.Members;
 

@@ -1,12 +1,3 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenancyClient;
-using Tenancy.Api.Data;
 using Tenancy.Api.Features.Tenants;
 
 namespace Tenancy.Api.Features.Members;

@@ -1,8 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenancyClient;
-using Tenancy.Api.Data;
-
 namespace Tenancy.Api.Features.Tenants;
 
 /// <summary>

@@ -1,12 +1,3 @@
-using System.Security.Claims;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenancyClient;
-using Tenancy.Api.Provisioning;
-
 namespace Tenancy.Api.Features.Tenants;
 
 public static class CreateTenant

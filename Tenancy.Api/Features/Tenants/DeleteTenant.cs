@@ -1,12 +1,5 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
 using SaasPlatform.Messaging;
-using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Events;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenancyClient;
 
 namespace Tenancy.Api.Features.Tenants;
 

@@ -1,12 +1,3 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenancyClient;
-using Tenancy.Api.Data;
-using Tenancy.Api.Identity;
-
 namespace Tenancy.Api.Features.Tenants;
 
 public static class GetTenant

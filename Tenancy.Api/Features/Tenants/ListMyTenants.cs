@@ -1,10 +1,3 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
-using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.ServiceDefaults.Http;
-using Tenancy.Api.Data;
-using Tenancy.Api.Identity;
-
 namespace Tenancy.Api.Features.Tenants;
 
 public static class ListMyTenants

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using SaasPlatform.ServiceDefaults.Http;
-
 namespace Tenancy.Api.Features.Tenants;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using SaasPlatform.Messaging.Changes;
-using Tenancy.Api.Data;
 
 namespace Tenancy.Api.Features.Tenants;
 

@@ -1,9 +1,4 @@
 using System.Text.Json.Serialization;
-using SaasPlatform.ServiceDefaults.Contracts;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.TenancyClient;
-using Tenancy.Api.Data;
-using Tenancy.Api.Identity;
 
 namespace Tenancy.Api.Features.Tenants;
 

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
-using SaasPlatform.ServiceDefaults.Http;
-
 namespace Tenancy.Api.Features.Tenants;
 
 public static class TenantsHealth

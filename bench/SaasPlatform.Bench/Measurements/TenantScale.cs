@@ -222,15 +222,14 @@ public static class TenantScale
         var postgres = ProcessesNamed("postgres");
         var dashboard = ProcessesNamed("Aspire.Dashboard");
         var before = (Ticks(services), Ticks(postgres), Ticks(dashboard));
-        var telemetryBefore = await TelemetryBytesAsync(cancellationToken);
         var watch = Stopwatch.StartNew();
-        await Task.Delay(options.ScaleIdle, cancellationToken);
+        var telemetryBytes = await TelemetryBytesOverAsync(options.ScaleIdle, cancellationToken);
         // PostgreSQL forks a backend per connection: count the ones that appeared meanwhile too.
         var postgresAfter = ProcessesNamed("postgres");
         var seconds = watch.Elapsed.TotalSeconds;
         var hz = 100.0; // USER_HZ on Linux
         double Cores(long start, long end) => (end - start) / hz / seconds;
-        var telemetry = (await TelemetryBytesAsync(cancellationToken) - telemetryBefore) / seconds;
+        var telemetry = telemetryBytes / seconds;
         var result = (Cores(before.Item1, Ticks(services)), Cores(before.Item2, Ticks(postgresAfter)), Cores(before.Item3, Ticks(dashboard)), telemetry);
         BenchLog.Write(string.Create(CultureInfo.InvariantCulture,
             $"scale: idle over {seconds:0} s: services ({services.Count} processes) {result.Item1:0.000} cores, PostgreSQL {result.Item2:0.000}, dashboard ({dashboard.Count}) {result.Item3:0.000}; telemetry to the dashboard {telemetry / 1024:0.0} KiB/s"));
@@ -238,11 +237,32 @@ public static class TenantScale
     }
 
     /// <summary>
-    /// Bytes the dashboard's OTLP endpoints (19080 HTTP, 20080 gRPC in bench/run.sh) have received on their open
-    /// connections (<c>ss -ti</c>'s bytes_received): the services' exporters keep their connections, so the difference
-    /// over a window is the telemetry rate.
+    /// Bytes the dashboard's OTLP endpoints (19080 HTTP, 20080 gRPC in bench/run.sh) receive over
+    /// <paramref name="window"/>: <c>ss -ti</c>'s bytes_received per connection, sampled every second. The exporters'
+    /// HTTP connections are replaced every few minutes (IHttpClientFactory's handler lifetime), so the counters of the
+    /// connections open at two instants say little (a closed connection takes its bytes with it; the figure even went
+    /// negative): a connection first seen during the window counts from zero, one that closes counts until its last sample.
     /// </summary>
-    private static async Task<double> TelemetryBytesAsync(CancellationToken cancellationToken)
+    private static async Task<double> TelemetryBytesOverAsync(TimeSpan window, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        var first = await TelemetryBytesByConnectionAsync(cancellationToken);
+        var last = new Dictionary<string, double>(first, StringComparer.Ordinal);
+        while (watch.Elapsed < window)
+        {
+            var remaining = window - watch.Elapsed;
+            await Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), cancellationToken);
+            foreach (var (connection, bytes) in await TelemetryBytesByConnectionAsync(cancellationToken))
+            {
+                first.TryAdd(connection, 0);
+                last[connection] = bytes;
+            }
+        }
+
+        return last.Sum(c => c.Value - first[c.Key]);
+    }
+
+    private static async Task<Dictionary<string, double>> TelemetryBytesByConnectionAsync(CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("ss") { RedirectStandardOutput = true };
         foreach (var arg in new[] { "-Htin", "state", "established", "( sport = :19080 or sport = :20080 )" })
@@ -253,8 +273,10 @@ public static class TenantScale
         using var process = Process.Start(start)!;
         var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
-        return System.Text.RegularExpressions.Regex.Matches(output, @"bytes_received:(\d+)")
-            .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        // Each connection: "recv-q send-q local peer", then an indented line of its TCP info.
+        return System.Text.RegularExpressions.Regex.Matches(output, @"(\S+:\d+)\s+(\S+:\d+)\s*\n[^\n]*?bytes_received:(\d+)")
+            .GroupBy(m => m.Groups[1].Value + " " + m.Groups[2].Value, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => double.Parse(g.Last().Groups[3].Value, CultureInfo.InvariantCulture), StringComparer.Ordinal);
     }
 
     private static List<int> ProcessesNamed(string name)

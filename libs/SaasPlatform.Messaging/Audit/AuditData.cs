@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace SaasPlatform.Messaging.Audit;
 
 /// <summary>The <c>data</c> of an <c>audit.log</c> event.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-
 namespace SaasPlatform.Messaging.Database;
 
 public static class SnakeCaseNames

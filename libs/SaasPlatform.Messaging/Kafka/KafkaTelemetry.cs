@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Text;
 using Confluent.Kafka;
 
 namespace SaasPlatform.Messaging.Kafka;

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Database;
 
 namespace SaasPlatform.Messaging.Outbox;

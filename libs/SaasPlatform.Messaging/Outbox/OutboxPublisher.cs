@@ -1,10 +1,5 @@
 using System.Data;
-using System.Text;
-using System.Text.Json;
 using Confluent.Kafka;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using SaasPlatform.Messaging.Kafka;
 
 namespace SaasPlatform.Messaging.Outbox;

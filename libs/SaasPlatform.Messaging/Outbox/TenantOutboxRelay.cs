@@ -1,8 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Npgsql;
 using SaasPlatform.TenantConnections;
 
 namespace SaasPlatform.Messaging.Outbox;

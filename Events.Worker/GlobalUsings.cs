@@ -1,0 +1,12 @@
+global using System.Text.Json;
+global using Events.Worker.Consuming;
+global using Events.Worker.Data;
+global using Microsoft.EntityFrameworkCore;
+global using Microsoft.Extensions.Options;
+global using Npgsql;
+global using SaasPlatform.Messaging;
+global using SaasPlatform.Messaging.Events;
+global using SaasPlatform.Messaging.Handling;
+global using SaasPlatform.Messaging.Kafka;
+global using SaasPlatform.TenantConnections;
+global using SaasPlatform.TenantSchema;
