@@ -60,8 +60,10 @@ public sealed class LiveNotificationsTests(PlatformFixture platform, ITestOutput
 
             var deleted = await client.WaitForAsync("document.deleted", documentId);
 
+            // The same colleague every round: only what arrives after this round's change counts.
+            var seen = client.Received.Count;
             await TenancyApi.AddMemberAsync(gateway, owner.AccessToken, tenantId, colleague.UserId, "user");
-            var added = await client.WaitForAsync("member.added", colleague.UserId.ToString());
+            var added = await client.WaitForAsync("member.added", colleague.UserId.ToString(), seen);
             Assert.Equal("user", added.Notification.GetProperty("data").GetProperty("role").GetString());
 
             using (var remove = await SendAsync(gateway, HttpMethod.Delete, $"/api/tenants/{tenantId}/users/{colleague.UserId}", owner.AccessToken))
@@ -69,7 +71,7 @@ public sealed class LiveNotificationsTests(PlatformFixture platform, ITestOutput
                 Assert.Equal(HttpStatusCode.OK, remove.StatusCode);
             }
 
-            var removed = await client.WaitForAsync("member.removed", colleague.UserId.ToString());
+            var removed = await client.WaitForAsync("member.removed", colleague.UserId.ToString(), seen);
             latencies.AddRange([uploaded.Latency, renamed.Latency, deleted.Latency, added.Latency, removed.Latency]);
         }
 

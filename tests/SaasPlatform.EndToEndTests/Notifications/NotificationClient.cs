@@ -82,13 +82,16 @@ internal sealed class NotificationClient : IAsyncDisposable
         return joined.GetProperty("instance").GetString()!;
     }
 
-    /// <summary>Waits for the first notification of <paramref name="type"/> about <paramref name="resourceId"/>.</summary>
-    public async Task<ReceivedNotification> WaitForAsync(string type, string resourceId, TimeSpan? patience = null)
+    /// <summary>
+    /// Waits for the first notification of <paramref name="type"/> about <paramref name="resourceId"/> among those
+    /// received after the first <paramref name="since"/> (so a repeated change of one resource is told apart).
+    /// </summary>
+    public async Task<ReceivedNotification> WaitForAsync(string type, string resourceId, int since = 0, TimeSpan? patience = null)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var match = _received.FirstOrDefault(r => r.Type == type && r.ResourceId == resourceId);
+            var match = _received.Skip(since).FirstOrDefault(r => r.Type == type && r.ResourceId == resourceId);
             if (match is not null)
             {
                 return match;

