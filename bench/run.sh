@@ -91,7 +91,19 @@ echo "==> building (Release)" >&2
 dotnet build SaasPlatform.AppHost -c Release -v q -nologo >"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; exit 1; }
 dotnet build bench/SaasPlatform.Bench -c Release -v q -nologo >>"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; exit 1; }
 
+# The apt cluster's superuser password: the one file the end-to-end tests use too (DevPostgresPassword.cs), outside
+# the repository, so a bench and a test run at the same time do not reset it under each other (28P01). It reaches the
+# bench console by environment only.
+pg_password_file="$HOME/.saasplatform/e2e-postgres-password"
+if [ ! -s "$pg_password_file" ]; then
+  mkdir -p "$(dirname "$pg_password_file")"
+  (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' | tr a-f A-F > "$pg_password_file.$$")
+  mv -n "$pg_password_file.$$" "$pg_password_file"; rm -f "$pg_password_file.$$"
+fi
+pg_password=$(tr -d '[:space:]' < "$pg_password_file")
+
 overrides=(
+  "--Parameters:postgres-password=$pg_password"
   "--ServiceOverrides:gateway:RateLimits:Global:PermitLimit=100000000"
   "--ServiceOverrides:gateway:RateLimits:Auth:PermitLimit=100000"
   "--ServiceOverrides:gateway:Uploads:MaxFileSizeBytes=$max_upload"
@@ -162,9 +174,6 @@ bring_up() {
 }
 bring_up
 
-# The PostgreSQL password is the AppHost's persisted parameter (user-secrets); it reaches the bench by environment only.
-pg_password=$(dotnet user-secrets list --project SaasPlatform.AppHost 2>/dev/null | sed -n 's/^Parameters:postgres-password = //p')
-[ -n "$pg_password" ] || { echo "no Parameters:postgres-password in the AppHost's user-secrets" >&2; exit 1; }
 
 # BENCH_HOLD_MINUTES=N: keep the platform up for N minutes (at most 120) instead of benchmarking, for profiling by
 # hand (the services carry Bench__RunId=<run id> in their environment); Ctrl+C stops it earlier.

@@ -6,7 +6,7 @@ namespace SaasPlatform.EndToEndTests;
 /// The apt cluster's <c>postgres</c> password for test runs: one per machine, generated once and kept outside the
 /// repository (mode 0600). Every AppHost sets the superuser's password to its own parameter at start
 /// (eng/dev/postgres.sh), so two runs at once with different passwords lock each other out (28P01); with the same one
-/// they do not.
+/// they do not. bench/run.sh uses the same file.
 /// </summary>
 internal static class DevPostgresPassword
 {
