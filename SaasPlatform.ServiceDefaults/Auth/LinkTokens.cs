@@ -5,7 +5,7 @@ using System.Text;
 namespace SaasPlatform.ServiceDefaults.Auth;
 
 /// <summary>
-/// The secrets in e-mailed links (password reset, verification, invitations): 32 bytes from the OS's CSPRNG as
+/// The secrets in e-mailed links (password reset, verification, change of e-mail): 32 bytes from the OS's CSPRNG as
 /// base64url, of which only the SHA-256 is stored (docs/decisions/account-email-tokens.md).
 /// </summary>
 public static class LinkTokens

@@ -26,7 +26,7 @@ public sealed class MigrateTenantsCommand(
 
     public async Task<int> RunAsync(Arguments arguments, CancellationToken cancellationToken)
     {
-        var query = db.Tenants.AsNoTracking().Where(t => t.Status == TenantStatus.Active);
+        var query = db.Tenants.AsNoTracking().Where(t => t.IsActive && t.Status == TenantStatus.Active);   // deleted tenants' databases are gone
         if (arguments.TenantIds.Count > 0)
         {
             query = query.Where(t => arguments.TenantIds.Contains(t.Id));
@@ -114,6 +114,13 @@ public sealed class MigrateTenantsCommand(
         try
         {
             await using var tenantDb = await tenantContexts.CreateDbContextAsync(server, database, cancellationToken);
+            // MigrateAsync creates a missing database: a record whose database is gone must not get an empty one back
+            // (created by this role, without the data role's grants).
+            if (!await tenantDb.Database.CanConnectAsync(cancellationToken))
+            {
+                return new TenantResult(id, name, database, "error", null, null, [], $"Database {database} does not exist");
+            }
+
             var applied = (await tenantDb.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
             from = applied.LastOrDefault();
             var pending = (await tenantDb.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
@@ -148,6 +155,13 @@ public sealed class MigrateTenantsCommand(
         try
         {
             await using var tenantDb = await tenantContexts.CreateDbContextAsync(server, database, cancellationToken);
+            // MigrateAsync creates a missing database: a record whose database is gone must not get an empty one back
+            // (created by this role, without the data role's grants).
+            if (!await tenantDb.Database.CanConnectAsync(cancellationToken))
+            {
+                return new TenantResult(id, name, database, "error", null, null, [], $"Database {database} does not exist");
+            }
+
             var applied = (await tenantDb.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
             var pending = (await tenantDb.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             var lines = applied.Select(m => $"applied {m}").Concat(pending.Select(m => $"pending {m}")).ToList();

@@ -87,29 +87,38 @@ public static partial class DownloadDocumentsZip
             response.Headers.Pragma = "no-cache";
 
             // The response body cannot seek: entries get data descriptors, and each is written as it is read.
-            await using var archive = await ZipArchive.CreateAsync(response.Body, ZipArchiveMode.Create, leaveOpen: true,
-                entryNameEncoding: null, aborted);
-            foreach (var entry in entries)
+            await using var output = new SyncWriteBuffer(response.Body);
+            await using (var archive = await ZipArchive.CreateAsync(output, ZipArchiveMode.Create, leaveOpen: true,
+                             entryNameEncoding: null, aborted))
             {
-                using var stored = await storage.OpenReadAsync(entry.S3Path, aborted);
-                if (stored is null)
+                foreach (var entry in entries)
                 {
-                    // The status line is gone: cut the connection so the client sees a failed download, never an
-                    // archive silently missing a document.
-                    LogMissingObject(logger, entry.S3Path, entry.DocumentId);
-                    httpContext.Abort();
-                    return;
-                }
+                    using var stored = await storage.OpenReadAsync(entry.S3Path, aborted);
+                    if (stored is null)
+                    {
+                        // The status line is gone: cut the connection so the client sees a failed download, never an
+                        // archive silently missing a document.
+                        LogMissingObject(logger, entry.S3Path, entry.DocumentId);
+                        httpContext.Abort();
+                        return;
+                    }
 
-                var zipEntry = archive.CreateEntry(entry.Name, CompressionLevel.Fastest);
-                if (entry.UpdatedAt.Year is >= 1980 and < 2108)
-                {
-                    zipEntry.LastWriteTime = entry.UpdatedAt;
-                }
+                    var zipEntry = archive.CreateEntry(entry.Name, CompressionLevel.Fastest);
+                    if (entry.UpdatedAt.Year is >= 1980 and < 2108)
+                    {
+                        zipEntry.LastWriteTime = entry.UpdatedAt;
+                    }
 
-                await using var target = await zipEntry.OpenAsync(aborted);
-                await stored.Content.CopyToAsync(target, ChunkSize, aborted);
+                    await using (var target = await zipEntry.OpenAsync(aborted))
+                    {
+                        await stored.Content.CopyToAsync(target, ChunkSize, aborted);
+                    }
+
+                    await output.DrainAsync(aborted);
+                }
             }
+
+            await output.DrainAsync(aborted);
         }
     }
 }

@@ -115,7 +115,15 @@ public sealed partial class NotificationFeed(
         var group = NotificationGroups.ForTenant(notification.TenantId);
         try
         {
-            await hub.Clients.Group(group).SendAsync(NotificationHub.NotificationMethod, notification, stoppingToken);
+            var audience = !NotificationTypes.ActorOnly.Contains(notification.Type) ? hub.Clients.Group(group)
+                : notification.UserId is { } actor ? hub.Clients.Clients([.. connections.InTenant(notification.TenantId, actor).Select(c => c.ConnectionId)])
+                : null;
+            if (audience is null)
+            {
+                return;
+            }
+
+            await audience.SendAsync(NotificationHub.NotificationMethod, notification, stoppingToken);
             metrics.Forwarded(notification.Type, time.GetUtcNow() - notification.Timestamp);
 
             // After the notification, so the removed member hears of the removal itself, and nothing after it.

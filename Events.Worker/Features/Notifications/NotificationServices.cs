@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Primitives;
 
 namespace Events.Worker.Features.Notifications;
@@ -13,8 +14,9 @@ public static class NotificationServices
     public static IHostApplicationBuilder AddLiveNotifications(this IHostApplicationBuilder builder)
     {
         builder.Services.Configure<NotificationOptions>(builder.Configuration.GetSection(NotificationOptions.SectionName));
-        builder.Services.AddSignalR()
+        builder.Services.AddSignalR(hub => hub.AddFilter<HubFailureLogging>())
             .AddJsonProtocol(json => Microsoft.Extensions.Hosting.Extensions.ConfigureJson(json.PayloadSerializerOptions));
+        builder.Logging.AddFilter(HubFailureLogging.DispatcherCategory, LogLevel.None);   // refusals are not errors; see HubFailureLogging
         builder.Services.AddSingleton<NotificationConnections>();
         builder.Services.AddSingleton<NotificationMetrics>();
         builder.Services.AddSingleton<NotificationFeed>();

@@ -21,6 +21,15 @@ public static class NotificationTypes
         AuditActions.TenantExportCompleted, // no link in it: admins ask GET .../exports/{id} (docs/decisions/tenant-export-import.md)
     };
 
+    /// <summary>
+    /// Of <see cref="Forwarded"/>, the actions only the member who caused them hears (on that member's connections
+    /// that joined the tenant), not the whole tenant: an export's completion is for the admin who asked for it.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ActorOnly = new HashSet<string>(StringComparer.Ordinal)
+    {
+        AuditActions.TenantExportCompleted,
+    };
+
     /// <summary>The notification for an <c>audit.log</c> event, or null when it is not for tenant members.</summary>
     public static TenantNotification? FromAuditEvent(PlatformEvent auditEvent)
     {

@@ -115,9 +115,13 @@ public static class DocumentSearch
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // Fresh statistics and a visibility map, as autovacuum would leave them after a while.
-        await using var vacuum = new NpgsqlCommand("VACUUM (ANALYZE) files; VACUUM (ANALYZE) documents;", connection);
-        await vacuum.ExecuteNonQueryAsync(cancellationToken);
+        // Fresh statistics and a visibility map, as autovacuum would leave them after a while (one statement per
+        // command: VACUUM refuses to run inside a multi-statement command).
+        foreach (var table in new[] { "files", "documents" })
+        {
+            await using var vacuum = new NpgsqlCommand($"VACUUM (ANALYZE) {table}", connection);
+            await vacuum.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     private static async Task<(double P50, double P99, long Total)> MeasureAsync(

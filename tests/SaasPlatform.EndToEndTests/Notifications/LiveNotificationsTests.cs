@@ -71,13 +71,13 @@ public sealed class LiveNotificationsTests(PlatformFixture platform, ITestOutput
 
             var removed = await client.WaitForAsync("member.removed", colleague.UserId.ToString());
             latencies.AddRange([uploaded.Latency, renamed.Latency, deleted.Latency, added.Latency, removed.Latency]);
-            // Each kind once per round, in commit order: one tenant's events keep their partition's order.
-            Assert.Equal(5 * (round + 1), client.Received.Count);
         }
 
-        Assert.Equal(
-            Enumerable.Repeat(new[] { "document.uploaded", "document.updated", "document.deleted", "member.added", "member.removed" }, 3).SelectMany(t => t),
-            client.Received.Select(r => r.Type));
+        // Each change once, in commit order (one tenant's events keep their partition's order). The watcher's own
+        // member.added, committed before it joined, may or may not arrive: its relay can be slower than the join.
+        var heard = client.Received.Where(r => r.ResourceId != watcher.UserId.ToString()).Select(r => r.Type).ToList();
+        Assert.True(Enumerable.Repeat(new[] { "document.uploaded", "document.updated", "document.deleted", "member.added", "member.removed" }, 3)
+            .SelectMany(t => t).SequenceEqual(heard), $"received: {string.Join(", ", client.Received.Select(r => $"{r.Type}/{r.ResourceId}"))}");
         output.WriteLine($"commit-to-client latency (event timestamp to receipt): {NotificationClient.Summary(latencies)}");
         Assert.All(latencies, latency => Assert.True(latency < Bound, $"a notification took {latency.TotalMilliseconds:0} ms"));
     }

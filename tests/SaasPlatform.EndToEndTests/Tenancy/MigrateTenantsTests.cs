@@ -47,7 +47,8 @@ public sealed class MigrateTenantsTests(PlatformFixture platform, ITestOutputHel
             Assert.Contains("2 would migrate", dryRun.Output, StringComparison.Ordinal);
             Assert.Contains("1 up to date", dryRun.Output, StringComparison.Ordinal);
             Assert.False(await TableExistsAsync(oldDb, "outbox_messages"));
-            Assert.Equal(migrations.Count - 1, (await MigrationsAsync(oldDb)).Count);
+            // Unchanged by the dry run: the migrations before AddTenantOutbox only (later ones were removed with it).
+            Assert.Equal(migrations.IndexOf(outbox), (await MigrationsAsync(oldDb)).Count);
 
             var run = await TenancyCommand.RunAsync(platform, ["migrate-tenants", "--parallelism", "2", .. ids]);
             output.WriteLine(run.Output);
@@ -78,6 +79,44 @@ public sealed class MigrateTenantsTests(PlatformFixture platform, ITestOutputHel
         }
 
         Assert.True(await TenantMigrationsCheckAsync(c => c.GetProperty("status").GetString() == "healthy"), "health still reports pending tenant migrations");
+    }
+
+    [Fact]
+    public async Task Never_recreates_a_missing_tenant_database_and_leaves_deleted_tenants_alone()
+    {
+        var admin = await TenancyApi.UserAsync(_gateway, "admin");
+        var lost = await TenancyApi.NewTenantAsync(_gateway, admin.AccessToken, "Migrate Lost");
+        var deleted = await TenancyApi.NewTenantAsync(_gateway, admin.AccessToken, "Migrate Deleted");
+        var lostDb = lost.GetProperty("database_name").GetString()!;
+        var deletedDb = deleted.GetProperty("database_name").GetString()!;
+        try
+        {
+            using (var delete = await TenancyApi.SendAsync(_gateway, HttpMethod.Delete, $"/api/tenants/{deleted.GetProperty("id").GetGuid()}", admin.AccessToken))
+            {
+                Assert.True(delete.IsSuccessStatusCode, $"delete: {(int)delete.StatusCode}");
+            }
+
+            // An active record whose database is gone (an operator's mistake, a partial restore), and a deleted tenant's.
+            await TenancyApi.ExecuteAsync(platform, "postgres", $"DROP DATABASE IF EXISTS \"{lostDb}\" WITH (FORCE)");
+            await TenancyApi.ExecuteAsync(platform, "postgres", $"DROP DATABASE IF EXISTS \"{deletedDb}\" WITH (FORCE)");
+
+            var run = await TenancyCommand.RunAsync(platform, ["migrate-tenants", "--tenant-id", lost.GetProperty("id").GetGuid().ToString()]);
+            output.WriteLine(run.Output);
+            Assert.Equal(1, run.ExitCode);
+            Assert.Contains("does not exist", run.Output, StringComparison.Ordinal);
+            Assert.False(await TenancyApi.DatabaseExistsAsync(platform, lostDb), "migrate-tenants created the missing database");
+
+            var gone = await TenancyCommand.RunAsync(platform, ["migrate-tenants", "--tenant-id", deleted.GetProperty("id").GetGuid().ToString()]);
+            output.WriteLine(gone.Output);
+            Assert.Equal(1, gone.ExitCode);
+            Assert.Contains("not found", gone.Output, StringComparison.Ordinal);
+            Assert.False(await TenancyApi.DatabaseExistsAsync(platform, deletedDb), "migrate-tenants created a deleted tenant's database");
+        }
+        finally
+        {
+            await TenancyApi.PurgeTenantAsync(platform, lost.GetProperty("id").GetGuid(), lostDb);
+            await TenancyApi.PurgeTenantAsync(platform, deleted.GetProperty("id").GetGuid(), deletedDb);
+        }
     }
 
     private async Task<List<string>> MigrationsAsync(string database)

@@ -21,6 +21,7 @@ public sealed class NotificationTypesTests
     [InlineData(AuditActions.MemberAdded)]
     [InlineData(AuditActions.MemberRemoved)]
     [InlineData(AuditActions.TenantDeleted)]
+    [InlineData(AuditActions.TenantExportCompleted)]
     public void Allow_listed_tenant_actions_become_notifications(string action)
     {
         var auditEvent = Audit(action, Tenant, details: new { filename = "a.txt" });
@@ -95,5 +96,12 @@ public sealed class NotificationTypesTests
         Assert.Equal($"tenant:{Tenant}", NotificationGroups.ForTenant(Tenant));
         Assert.NotEqual(NotificationGroups.ForTenant(Tenant), NotificationGroups.ForTenant(other));
         Assert.Equal(NotificationGroups.ForTenant(Tenant), NotificationGroups.ForTenant(Guid.Parse(Tenant.ToString().ToUpperInvariant())));
+    }
+
+    [Fact]
+    public void Only_an_exports_completion_is_for_its_requester_alone()
+    {
+        Assert.Equal(new[] { AuditActions.TenantExportCompleted }, NotificationTypes.ActorOnly);
+        Assert.Subset(new HashSet<string>(NotificationTypes.Forwarded), new HashSet<string>(NotificationTypes.ActorOnly));
     }
 }

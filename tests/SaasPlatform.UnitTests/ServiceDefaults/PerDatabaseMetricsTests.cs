@@ -48,6 +48,49 @@ public sealed class PerDatabaseMetricsTests
         Assert.DoesNotContain(exported, m => m.MeterName == PerDatabaseMetrics.NpgsqlMeter);
     }
 
+    /// <summary>The cause, kept visible: without the view, the same integration exports a series per data source.</summary>
+    [Fact]
+    public void Without_the_view_Aspires_Npgsql_integration_exports_a_series_per_tenant_database()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["ConnectionStrings:identitydb"] = "Host=127.0.0.1;Port=1;Database=identitydb;Username=u;Password=p";
+        builder.AddNpgsqlDbContext<IdentityDbContext>("identitydb");
+        var exported = new List<Metric>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(metrics =>
+            metrics.AddReader(new BaseExportingMetricReader(new CollectingExporter(exported))));
+        using var host = builder.Build();
+        var provider = host.Services.GetRequiredService<MeterProvider>();
+
+        var dataSources = Enumerable.Range(1, 3)
+            .Select(i => NpgsqlDataSource.Create($"Host=127.0.0.1;Port=1;Database=tenant_probe_{i:D8};Username=u;Password=p;Pooling=false"))
+            .ToList();
+        try
+        {
+            Assert.True(provider.ForceFlush());
+        }
+        finally
+        {
+            dataSources.ForEach(d => d.Dispose());
+        }
+
+        var pools = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var metric in exported.Where(m => m.MeterName == PerDatabaseMetrics.NpgsqlMeter))
+        {
+            foreach (ref readonly var point in metric.GetMetricPoints())
+            {
+                foreach (var tag in point.Tags)
+                {
+                    if (tag.Key == "db.client.connection.pool.name" && tag.Value is string pool && pool.Contains("tenant_probe_", StringComparison.Ordinal))
+                    {
+                        pools.Add(pool);
+                    }
+                }
+            }
+        }
+
+        Assert.Equal(3, pools.Count);
+    }
+
     [Fact]
     public void The_view_drops_only_the_per_database_meters()
     {
