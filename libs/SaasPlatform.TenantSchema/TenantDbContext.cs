@@ -60,16 +60,15 @@ public class TenantDbContext : DbContext
             file.HasIndex(f => f.FileMetadata).HasMethod("gin").HasDatabaseName("ix_files_metadata");
             // The collector only ever looks at orphans: keep that index small.
             file.HasIndex(f => f.OrphanedAt).HasFilter("orphaned_at IS NOT NULL").HasDatabaseName("ix_files_orphaned_at");
-            // Size range filter and size sort of the document list (docs/decisions/document-search.md).
-            file.HasIndex(f => f.FileSize).HasDatabaseName("ix_files_file_size");
         });
 
         modelBuilder.Entity<Document>(document =>
         {
-            document.ToTable("documents");
+            document.ToTable("documents", t => t.HasCheckConstraint("ck_documents_file_size_positive", "file_size > 0"));
             document.HasKey(d => d.Id).HasName("pk_documents");
             document.Property(d => d.Filename).HasMaxLength(Document.FilenameMaxLength);
             document.Property(d => d.MimeType).HasMaxLength(Document.MimeTypeMaxLength);
+            document.Property(d => d.FilenameLower).HasColumnType("text").HasComputedColumnSql("lower(filename)", stored: true);
             document.HasOne(d => d.File).WithMany(f => f.Documents).HasForeignKey(d => d.FileId)
                 .OnDelete(DeleteBehavior.Restrict).HasConstraintName("fk_documents_file_id");
 
@@ -78,10 +77,12 @@ public class TenantDbContext : DbContext
             document.HasIndex(d => d.FileId).HasDatabaseName("ix_documents_file_id");
             document.HasIndex(d => d.UserId).HasDatabaseName("ix_documents_user_id");
             document.HasIndex(d => d.CreatedAt).HasDatabaseName("ix_documents_created_at");
-            // The list's filters (docs/decisions/document-search.md): filename contains (ILIKE) through trigrams, and a
-            // MIME type newest first.
-            document.HasIndex(d => d.Filename, "ix_documents_filename_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
+            // The list's filters (docs/decisions/document-search.md): filename contains through trigrams of the lower-cased
+            // name, a MIME type newest first or within a size range, size ranges and size order.
+            document.HasIndex(d => d.FilenameLower, "ix_documents_filename_lower_trgm").HasMethod("gin").HasOperators("gin_trgm_ops");
             document.HasIndex(d => new { d.MimeType, d.CreatedAt }, "ix_documents_mime_type_created_at");
+            document.HasIndex(d => new { d.MimeType, d.FileSize }, "ix_documents_mime_type_file_size");
+            document.HasIndex(d => d.FileSize, "ix_documents_file_size");
         });
 
         // Events about tenant data (document.uploaded, ...) commit with the change in the tenant's own database.

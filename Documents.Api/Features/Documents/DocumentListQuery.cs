@@ -117,9 +117,11 @@ public sealed partial record DocumentListQuery(
     {
         if (Filename is not null)
         {
-            // ILIKE '%x%' is served by the trigram index ix_documents_filename_trgm (three characters or more).
+            // ILIKE '%x%' as lower(filename) LIKE lower('%x%'), which is how PostgreSQL computes ILIKE, with lower(filename)
+            // stored (filename_lower) and the pattern lowered once by PostgreSQL, not per row; served by the trigram index
+            // ix_documents_filename_lower_trgm (three characters or more). See docs/decisions/document-search.md.
             var pattern = $"%{ListDocuments.EscapeLike(Filename)}%";
-            documents = documents.Where(d => EF.Functions.ILike(d.Filename, pattern, "\\"));
+            documents = documents.Where(d => EF.Functions.Like(d.FilenameLower, EF.Parameter(pattern).ToLower(), "\\"));
         }
 
         if (MimeType is not null)
@@ -138,12 +140,12 @@ public sealed partial record DocumentListQuery(
 
         if (MinSize is { } min)
         {
-            documents = documents.Where(d => d.File!.FileSize >= min);
+            documents = documents.Where(d => d.FileSize >= min);
         }
 
         if (MaxSize is { } max)
         {
-            documents = documents.Where(d => d.File!.FileSize <= max);
+            documents = documents.Where(d => d.FileSize <= max);
         }
 
         if (UploadedAfter is { } after)
@@ -169,8 +171,8 @@ public sealed partial record DocumentListQuery(
     {
         (DocumentSort.Name, false) => documents.OrderBy(d => d.Filename).ThenBy(d => d.Id),
         (DocumentSort.Name, true) => documents.OrderByDescending(d => d.Filename).ThenByDescending(d => d.Id),
-        (DocumentSort.Size, false) => documents.OrderBy(d => d.File!.FileSize).ThenBy(d => d.Id),
-        (DocumentSort.Size, true) => documents.OrderByDescending(d => d.File!.FileSize).ThenByDescending(d => d.Id),
+        (DocumentSort.Size, false) => documents.OrderBy(d => d.FileSize).ThenBy(d => d.Id),
+        (DocumentSort.Size, true) => documents.OrderByDescending(d => d.FileSize).ThenByDescending(d => d.Id),
         (_, false) => documents.OrderBy(d => d.CreatedAt).ThenBy(d => d.Id),
         _ => documents.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id),
     };

@@ -39,9 +39,14 @@ public static class ListDocuments
         var db = await tenant.OpenDbAsync(cancellationToken);
         var filtered = query!.Filter(db.Documents.AsNoTracking());
         var total = await filtered.LongCountAsync(cancellationToken);
-        var documents = await query.Order(filtered)
-            .Skip(paging.Skip).Take(paging.PerPage)
-            .ToListAsync(cancellationToken);
+        // Nothing to fetch past the last match. Not only a saved round trip: with a LIMIT, the planner may walk an index
+        // in the requested order hoping to meet matches soon, which for none means every row the index holds (for
+        // instance all of one uploader's documents; docs/decisions/document-search.md).
+        var documents = paging.Skip >= total
+            ? []
+            : await query.Order(filtered)
+                .Skip(paging.Skip).Take(paging.PerPage)
+                .ToListAsync(cancellationToken);
 
         return ApiResults.Ok("Documents retrieved successfully",
             new DocumentPage(documents.Select(DocumentResponse.From).ToList(), paging.Describe(total)));

@@ -107,6 +107,7 @@ public static partial class UploadDocument
                 Filename = filename!,
                 MimeType = mimeType!,
                 FileId = file.Id,
+                FileSize = file.FileSize,
                 UserId = userId,
                 CreatedBy = userId,
                 CreatedAt = now,

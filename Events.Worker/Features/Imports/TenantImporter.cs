@@ -89,7 +89,7 @@ public sealed partial class TenantImporter(
         await using var db = await tenants.CreateDbContextAsync(databaseName, cancellationToken);
         // Objects carry the type of the first document using them, as an upload would have stored them.
         var typeOfFile = archive.Documents.GroupBy(d => d.FileId).ToDictionary(g => g.Key, g => g.First().MimeType);
-        var fileIds = new Dictionary<Guid, Guid>(archive.Files.Count);
+        var fileIds = new Dictionary<Guid, (Guid Id, long Size)>(archive.Files.Count);
         foreach (var file in archive.Files)
         {
             StagedContent content;
@@ -135,7 +135,7 @@ public sealed partial class TenantImporter(
                 }
 
                 await transaction.CommitAsync(cancellationToken);
-                fileIds[file.Id] = claimed.Id;
+                fileIds[file.Id] = (claimed.Id, claimed.FileSize);
             }
         }
 
@@ -146,7 +146,8 @@ public sealed partial class TenantImporter(
                 Id = d.Id,
                 Filename = d.Filename,
                 MimeType = d.MimeType,
-                FileId = fileIds[d.FileId],
+                FileId = fileIds[d.FileId].Id,
+                FileSize = fileIds[d.FileId].Size,
                 UserId = d.UserId,
                 CreatedBy = d.CreatedBy,
                 CreatedAt = d.CreatedAt,

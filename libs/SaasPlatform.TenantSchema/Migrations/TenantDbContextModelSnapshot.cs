@@ -101,11 +101,22 @@ namespace SaasPlatform.TenantSchema.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("file_id");
 
+                    b.Property<long>("FileSize")
+                        .HasColumnType("bigint")
+                        .HasColumnName("file_size");
+
                     b.Property<string>("Filename")
                         .IsRequired()
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("filename");
+
+                    b.Property<string>("FilenameLower")
+                        .IsRequired()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("text")
+                        .HasColumnName("filename_lower")
+                        .HasComputedColumnSql("lower(filename)", true);
 
                     b.Property<string>("MimeType")
                         .IsRequired()
@@ -139,14 +150,21 @@ namespace SaasPlatform.TenantSchema.Migrations
                     b.HasIndex("UserId", "Filename")
                         .HasDatabaseName("ix_documents_user_filename");
 
-                    b.HasIndex(new[] { "Filename" }, "ix_documents_filename_trgm");
+                    b.HasIndex(new[] { "FileSize" }, "ix_documents_file_size");
 
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "Filename" }, "ix_documents_filename_trgm"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "Filename" }, "ix_documents_filename_trgm"), new[] { "gin_trgm_ops" });
+                    b.HasIndex(new[] { "FilenameLower" }, "ix_documents_filename_lower_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex(new[] { "FilenameLower" }, "ix_documents_filename_lower_trgm"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex(new[] { "FilenameLower" }, "ix_documents_filename_lower_trgm"), new[] { "gin_trgm_ops" });
 
                     b.HasIndex(new[] { "MimeType", "CreatedAt" }, "ix_documents_mime_type_created_at");
 
-                    b.ToTable("documents", (string)null);
+                    b.HasIndex(new[] { "MimeType", "FileSize" }, "ix_documents_mime_type_file_size");
+
+                    b.ToTable("documents", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_documents_file_size_positive", "file_size > 0");
+                        });
                 });
 
             modelBuilder.Entity("SaasPlatform.TenantSchema.StoredFile", b =>
@@ -212,9 +230,6 @@ namespace SaasPlatform.TenantSchema.Migrations
                         .HasDatabaseName("ix_files_metadata");
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("FileMetadata"), "gin");
-
-                    b.HasIndex("FileSize")
-                        .HasDatabaseName("ix_files_file_size");
 
                     b.HasIndex("Md5Hash")
                         .HasDatabaseName("ix_files_md5_hash");
