@@ -166,8 +166,33 @@ public sealed partial record DocumentListQuery(
         return documents;
     }
 
-    /// <summary>The requested order, ties broken by id in the same direction, so pages never overlap or skip.</summary>
-    public IOrderedQueryable<Document> Order(IQueryable<Document> documents) => (Sort, Descending) switch
+    /// <summary>Name order with a filename filter sorts the matches themselves up to this many (see <see cref="Order(IQueryable{Document}, long)"/>).</summary>
+    public const long SortMatchesUpTo = 10_000;
+
+    /// <summary>
+    /// The requested order, ties broken by id in the same direction, so pages never overlap or skip.
+    /// <paramref name="total"/> is the number of matches (the count already run).
+    /// </summary>
+    /// <remarks>
+    /// With a <c>LIMIT</c>, PostgreSQL likes to walk an index in the requested order until it has met a page of matches,
+    /// assuming matches are spread evenly along it. Names containing "summary" are not: most start with it, so in name
+    /// order they all come late, and the walk reads nearly every document first (300 ms at 100,000 documents). For
+    /// that combination, and a number of matches that is cheap to sort, the rows to sort are first taken the way the
+    /// count took them (the trigram index): <c>OFFSET</c> in a subquery keeps PostgreSQL from merging it into the
+    /// ordered query, which then only sorts the matches (docs/decisions/document-search.md).
+    /// </remarks>
+    public IOrderedQueryable<Document> Order(IQueryable<Document> documents, long total)
+    {
+        if (Sort == DocumentSort.Name && Filename is not null && total <= SortMatchesUpTo)
+        {
+            var fence = 0; // a parameter, so that the OFFSET (and with it the subquery) stays in the SQL
+            documents = documents.Skip(fence);
+        }
+
+        return OrderBySortKey(documents);
+    }
+
+    private IOrderedQueryable<Document> OrderBySortKey(IQueryable<Document> documents) => (Sort, Descending) switch
     {
         (DocumentSort.Name, false) => documents.OrderBy(d => d.Filename).ThenBy(d => d.Id),
         (DocumentSort.Name, true) => documents.OrderByDescending(d => d.Filename).ThenByDescending(d => d.Id),

@@ -44,7 +44,7 @@ public static class ListDocuments
         // instance all of one uploader's documents; docs/decisions/document-search.md).
         var documents = paging.Skip >= total
             ? []
-            : await query.Order(filtered)
+            : await query.Order(filtered, total)
                 .Skip(paging.Skip).Take(paging.PerPage)
                 .ToListAsync(cancellationToken);
 

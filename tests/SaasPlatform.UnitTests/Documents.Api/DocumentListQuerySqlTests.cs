@@ -11,13 +11,13 @@ namespace SaasPlatform.UnitTests.Documents.Api;
 /// </summary>
 public sealed class DocumentListQuerySqlTests
 {
-    private static string Sql(string? filename = null, string? minSize = null, string? maxSize = null, string? sort = null)
+    private static string Sql(string? filename = null, string? minSize = null, string? maxSize = null, string? sort = null, long total = 100)
     {
         var (query, error) = DocumentListQuery.Parse(filename, null, minSize, maxSize, null, null, null, sort, null);
         Assert.Null(error);
         using var db = new TenantDbContext(new DbContextOptionsBuilder<TenantDbContext>()
             .UseNpgsql("Host=localhost;Database=tenant_sql_shape").Options);
-        return query!.Order(query.Filter(db.Documents)).ToQueryString();
+        return query!.Order(query.Filter(db.Documents), total).Skip(20).Take(20).ToQueryString();
     }
 
     [Fact]
@@ -40,5 +40,17 @@ public sealed class DocumentListQuerySqlTests
         Assert.DoesNotContain("JOIN", sql, StringComparison.Ordinal);
         Assert.Contains("d.file_size >= @min", sql, StringComparison.Ordinal);
         Assert.Contains("ORDER BY d.file_size DESC", sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Name_order_with_a_filename_filter_sorts_the_matches_found_in_a_subquery_kept_apart_by_its_offset()
+    {
+        var fenced = Sql(filename: "summary", sort: "name", total: DocumentListQuery.SortMatchesUpTo);
+        Assert.Matches(@"FROM \(\s*SELECT .*\s+FROM documents AS d\s+WHERE d\.filename_lower LIKE lower\(@pattern\) ESCAPE '\\'\s+OFFSET @\w+\s*\) AS d0\s+ORDER BY d0\.filename, d0\.id\s+LIMIT", fenced);
+
+        // Other orders, other filters, or more matches than are cheap to sort: one plain query, the planner's choice.
+        Assert.DoesNotContain("FROM (", Sql(filename: "summary", sort: "name", total: DocumentListQuery.SortMatchesUpTo + 1), StringComparison.Ordinal);
+        Assert.DoesNotContain("FROM (", Sql(filename: "summary", sort: "date"), StringComparison.Ordinal);
+        Assert.DoesNotContain("FROM (", Sql(minSize: "1", sort: "name"), StringComparison.Ordinal);
     }
 }
