@@ -204,6 +204,47 @@ public sealed class InvitationTests(PlatformFixture platform) : IDisposable
             HttpStatusCode.BadRequest, "validation_error");
     }
 
+    [Fact]
+    public async Task Concurrent_accepts_of_one_link_let_the_invitee_in_once()
+    {
+        using var client = platform.CreateGatewayClient();
+        var admin = await NewSessionAsync(client, UniqueEmail("inviter"));
+        var tenantId = (await TenancyApi.NewTenantAsync(client, admin.AccessToken)).GetProperty("id").GetGuid();
+        var invitee = await NewSessionAsync(client, UniqueEmail("racer"));
+        await InviteAsync(client, admin.AccessToken, tenantId, invitee.Email, "user");
+        var (_, token) = (await _mail.WaitForAsync(invitee.Email, Subject)).TokenLink();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => AcceptAsync(client, invitee.AccessToken, token)));
+
+        Assert.Single(answers, a => a.StatusCode == HttpStatusCode.OK);
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Equal(HttpStatusCode.BadRequest, a.StatusCode));
+        Assert.Equal(1L, await TenancyApi.ScalarAsync<long>(platform, TenancyApi.TenancyDb,
+            "SELECT count(*) FROM user_tenant_associations WHERE tenant_id = @p0 AND user_id = @p1", tenantId, invitee.UserId));
+        Assert.Equal("accepted", (await ListAsync(client, admin.AccessToken, tenantId)).Single().GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_tenant_past_its_hourly_invitations_gets_429_with_retry_after()
+    {
+        using var client = platform.CreateGatewayClient();
+        var admin = await NewSessionAsync(client, UniqueEmail("inviter"));
+        var tenantId = (await TenancyApi.NewTenantAsync(client, admin.AccessToken)).GetProperty("id").GetGuid();
+        // The hour's allowance (Tenants:Invitations:MaxPerTenantPerHour, 100) used up, without sending 100 e-mails.
+        await TenancyApi.ExecuteAsync(platform, TenancyApi.TenancyDb, $"""
+            INSERT INTO invitations (id, tenant_id, email, role, token_hash, invited_by, created_at, expires_at)
+            SELECT gen_random_uuid(), '{tenantId}', 'bulk-' || g || '@example.com', 'user', md5(random()::text) || md5(random()::text),
+                   '{admin.UserId}', now() - interval '10 minutes', now() + interval '7 days'
+            FROM generate_series(1, 100) g
+            """);
+
+        using var refused = await SendAsync(client, HttpMethod.Post, $"/api/tenants/{tenantId}/invitations", admin.AccessToken,
+            new { email = UniqueEmail("one-more"), role = "user" });
+
+        await AssertErrorAsync(refused, (HttpStatusCode)429, "rate_limited");
+        var retryAfter = refused.Headers.RetryAfter?.Delta;
+        Assert.True(retryAfter is { } wait && wait > TimeSpan.FromMinutes(45) && wait <= TimeSpan.FromMinutes(51), $"Retry-After {retryAfter}");
+    }
+
     private static async Task<JsonElement> InviteAsync(HttpClient client, string adminToken, Guid tenantId, string email, string role)
     {
         using var response = await SendAsync(client, HttpMethod.Post, $"/api/tenants/{tenantId}/invitations", adminToken, new { email, role });
