@@ -62,9 +62,10 @@ internal sealed class ServiceHealth(HttpClient http, TimeProvider time, ILogger<
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        // A round that overruns the interval is followed by the next at once (the timer skips the ticks it missed).
+        using var timer = new PeriodicTimer(Interval, time);
+        do
         {
-            var started = time.GetTimestamp();
             try
             {
                 await ProbeOnceAsync(stoppingToken);
@@ -73,20 +74,8 @@ internal sealed class ServiceHealth(HttpClient http, TimeProvider time, ILogger<
             {
                 LogProbeRoundFailed(logger, e);
             }
-
-            var left = Interval - time.GetElapsedTime(started);
-            if (left > TimeSpan.Zero)
-            {
-                try
-                {
-                    await Task.Delay(left, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
         }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>Nothing when healthy; otherwise <c>service</c> or <c>service/part</c> with what is wrong.</summary>

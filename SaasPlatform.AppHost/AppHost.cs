@@ -82,8 +82,9 @@ var gateway = builder.AddProject<Projects.Gateway>(PlatformServices.Gateway)
     .WithReference(events)     // only /api/tenants/{id}/audit; not worth delaying the gateway's start
     .WithExternalHttpEndpoints();
 
-// Links in e-mails (password reset, verification, change of e-mail) start with the public URL: the gateway's, or a deployment's.
+// Links in e-mails (password reset, verification, change of e-mail, invitations) start with the public URL: the gateway's, or a deployment's.
 identity.WithPublicUrl(gateway);
+tenancy.WithPublicUrl(gateway);
 
 // Development convenience: with ADMIN_EMAIL (and ADMIN_PASSWORD, TEST_TENANT_NAME) configured, Tenancy.Api's `init`
 // command creates that admin user and a test tenant once the services are up (idempotent).

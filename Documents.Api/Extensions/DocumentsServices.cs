@@ -14,7 +14,6 @@ public static class DocumentsServices
         builder.Services.AddOpenApi(); // here too, for the handlers' comments (docs/decisions/openapi-xml-comments.md)
         builder.AddPlatformAuthentication();
         builder.AddTenancyClient();
-        builder.AddTenancyChangeFollower();
         builder.AddTenantDbContexts();
         builder.AddObjectStorage();
         builder.AddTenantOutboxRelay();

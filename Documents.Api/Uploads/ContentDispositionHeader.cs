@@ -34,38 +34,10 @@ public static class ContentDispositionHeader
         return result.Length == 0 ? "download" : result;
     }
 
-    public static string Rfc8187Encode(string value)
-    {
-        var builder = new StringBuilder(value.Length * 3);
-        Span<byte> utf8 = stackalloc byte[4];
-        foreach (var rune in value.EnumerateRunes())
-        {
-            if (Rune.IsControl(rune))
-            {
-                continue; // never part of a filename worth keeping
-            }
-
-            var length = rune.EncodeToUtf8(utf8);
-            for (var i = 0; i < length; i++)
-            {
-                var b = utf8[i];
-                if (IsAttrChar(b))
-                {
-                    builder.Append((char)b);
-                }
-                else
-                {
-                    builder.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-                }
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    // attr-char from RFC 8187: ALPHA / DIGIT / "!" / "#" / "$" / "&" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
-    private static bool IsAttrChar(byte b) =>
-        b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'0' and <= (byte)'9'
-            or (byte)'!' or (byte)'#' or (byte)'$' or (byte)'&' or (byte)'+' or (byte)'-' or (byte)'.'
-            or (byte)'^' or (byte)'_' or (byte)'`' or (byte)'|' or (byte)'~';
+    /// <summary>
+    /// RFC 8187 percent-encoding of the UTF-8 bytes, control characters dropped (never part of a filename worth keeping).
+    /// Only RFC 3986's unreserved characters stay as they are: a subset of RFC 8187's attr-char, which is all it requires.
+    /// </summary>
+    public static string Rfc8187Encode(string value) =>
+        Uri.EscapeDataString(string.Concat(value.EnumerateRunes().Where(rune => !Rune.IsControl(rune)).Select(rune => rune.ToString())));
 }

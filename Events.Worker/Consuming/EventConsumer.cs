@@ -59,28 +59,17 @@ internal sealed class EventConsumer(
         var lagUpdatedAt = time.GetTimestamp();
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            consumer.ConsumeUntilStopped(result =>
             {
-                ConsumeResult<string, byte[]>? result;
-                try
-                {
-                    result = consumer.Consume(TimeSpan.FromMilliseconds(250));
-                }
-                catch (ConsumeException ex) when (!ex.Error.IsFatal)
-                {
-                    logger.LogWarning("Consume failed: {Reason}", ex.Error.Reason);
-                    continue;
-                }
-
                 if (time.GetElapsedTime(lagUpdatedAt) > LagInterval)
                 {
                     metrics.UpdateLag(consumer);
                     lagUpdatedAt = time.GetTimestamp();
                 }
 
-                if (result is null || result.IsPartitionEOF)
+                if (result is null)
                 {
-                    continue;
+                    return;
                 }
 
                 if (!_lanes.TryGetValue(result.TopicPartition, out var lane))
@@ -90,7 +79,7 @@ internal sealed class EventConsumer(
                 }
 
                 lane.Enqueue(result);
-            }
+            }, error => logger.LogWarning("Consume failed: {Reason}", error.Reason), stoppingToken);
         }
         finally
         {

@@ -20,7 +20,6 @@ public static class EventsServices
         builder.Services.AddOpenApi(); // here too, for the handlers' comments (docs/decisions/openapi-xml-comments.md)
         builder.AddPlatformAuthentication();
         builder.AddTenancyClient();
-        builder.AddTenancyChangeFollower();
         builder.AddTenantDbContexts();
 
         builder.AddNpgsqlDbContext<EventsDbContext>("eventsdb");

@@ -1,7 +1,4 @@
-using System.Net;
 using System.Threading.RateLimiting;
-using Microsoft.Extensions.Options;
-using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Accounts;
 

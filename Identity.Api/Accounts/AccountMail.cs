@@ -1,9 +1,6 @@
 using System.Globalization;
-using Identity.Api.Data;
-using Microsoft.Extensions.Options;
 using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Events;
-using SaasPlatform.Messaging.Outbox;
 
 namespace Identity.Api.Accounts;
 

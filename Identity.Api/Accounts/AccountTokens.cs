@@ -1,7 +1,3 @@
-using Identity.Api.Data;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.ServiceDefaults.Auth;
-
 namespace Identity.Api.Accounts;
 
 /// <summary>

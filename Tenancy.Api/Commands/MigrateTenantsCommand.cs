@@ -58,9 +58,7 @@ public sealed class MigrateTenantsCommand(
             await Parallel.ForEachAsync(tenants, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
                 async (tenant, ct) =>
                 {
-                    var result = arguments.History
-                        ? await HistoryAsync(tenant.Id, tenant.Name, tenant.Server, tenant.DatabaseName, ct)
-                        : await MigrateAsync(tenant.Id, tenant.Name, tenant.Server, tenant.DatabaseName, arguments.DryRun, ct);
+                    var result = await MigrateAsync(tenant.Id, tenant.Name, tenant.Server, tenant.DatabaseName, arguments, ct);
                     results.Add(result);
                     report(Interlocked.Increment(ref done), result);
                 });
@@ -108,8 +106,11 @@ public sealed class MigrateTenantsCommand(
         }
     }
 
-    private async Task<TenantResult> MigrateAsync(Guid id, string name, string server, string database, bool dryRun, CancellationToken cancellationToken)
+    /// <summary>One tenant: its history (<c>--history</c>), what would run (<c>--dry-run</c>), or the migration itself.</summary>
+    private async Task<TenantResult> MigrateAsync(Guid id, string name, string server, string database, Arguments arguments,
+        CancellationToken cancellationToken)
     {
+        var dryRun = arguments.DryRun;
         string? from = null;
         try
         {
@@ -124,6 +125,14 @@ public sealed class MigrateTenantsCommand(
             var applied = (await tenantDb.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
             from = applied.LastOrDefault();
             var pending = (await tenantDb.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (arguments.History)
+            {
+                var lines = applied.Select(m => $"applied {m}").Concat(pending.Select(m => $"pending {m}")).ToList();
+                logger.LogInformation("History of tenant {TenantId} ({Database}):{NewLine}{Lines}", id, database, Environment.NewLine,
+                    string.Join(Environment.NewLine, lines.Select(l => "    " + l)));
+                return new TenantResult(id, name, database, pending.Count == 0 ? "up_to_date" : "would_migrate", from, from, applied, null);
+            }
+
             if (pending.Count == 0)
             {
                 if (!dryRun)
@@ -147,32 +156,6 @@ public sealed class MigrateTenantsCommand(
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             return new TenantResult(id, name, database, "error", from, null, [], ex.GetBaseException().Message);
-        }
-    }
-
-    private async Task<TenantResult> HistoryAsync(Guid id, string name, string server, string database, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var tenantDb = await tenantContexts.CreateDbContextAsync(server, database, cancellationToken);
-            // MigrateAsync creates a missing database: a record whose database is gone must not get an empty one back
-            // (created by this role, without the data role's grants).
-            if (!await tenantDb.Database.CanConnectAsync(cancellationToken))
-            {
-                return new TenantResult(id, name, database, "error", null, null, [], $"Database {database} does not exist");
-            }
-
-            var applied = (await tenantDb.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
-            var pending = (await tenantDb.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-            var lines = applied.Select(m => $"applied {m}").Concat(pending.Select(m => $"pending {m}")).ToList();
-            logger.LogInformation("History of tenant {TenantId} ({Database}):{NewLine}{Lines}", id, database, Environment.NewLine,
-                string.Join(Environment.NewLine, lines.Select(l => "    " + l)));
-            return new TenantResult(id, name, database, pending.Count == 0 ? "up_to_date" : "would_migrate",
-                applied.LastOrDefault(), applied.LastOrDefault(), applied, null);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new TenantResult(id, name, database, "error", null, null, [], ex.GetBaseException().Message);
         }
     }
 

@@ -13,6 +13,8 @@ public sealed class TenancyDbContext(DbContextOptions<TenancyDbContext> options)
 
     public DbSet<DatabaseServer> DatabaseServers => Set<DatabaseServer>();
 
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Tenant>(tenant =>
@@ -59,6 +61,24 @@ public sealed class TenancyDbContext(DbContextOptions<TenancyDbContext> options)
             server.ToTable("database_servers");
             server.HasKey(s => s.Name).HasName("pk_database_servers");
             server.Property(s => s.Name).HasMaxLength(DatabaseServer.NameMaxLength);
+        });
+
+        modelBuilder.Entity<Invitation>(invitation =>
+        {
+            invitation.ToTable("invitations", t => t.HasCheckConstraint("ck_invitations_role", "role IN ('admin','user','viewer')"));
+            invitation.HasKey(i => i.Id).HasName("pk_invitations");
+            invitation.Property(i => i.Id).ValueGeneratedNever();
+            invitation.Property(i => i.Email).HasMaxLength(Invitation.EmailMaxLength);
+            invitation.Property(i => i.Role).HasMaxLength(50).HasConversion(role => role.ToWire(), value => TenantRoles.Parse(value));
+            invitation.Property(i => i.TokenHash).HasMaxLength(64);
+            invitation.Property(i => i.AcceptedAt).IsConcurrencyToken();
+            invitation.Property(i => i.RevokedAt).IsConcurrencyToken();
+            invitation.HasOne(i => i.Tenant).WithMany().HasForeignKey(i => i.TenantId)
+                .OnDelete(DeleteBehavior.Cascade).HasConstraintName("fk_invitations_tenant_id");
+            invitation.HasIndex(i => i.TokenHash).IsUnique().HasDatabaseName("ux_invitations_token_hash");
+            // The list (newest first), the hourly count and the lookup of an address's pending invitation.
+            invitation.HasIndex(i => new { i.TenantId, i.CreatedAt }).HasDatabaseName("ix_invitations_tenant_id_created_at");
+            invitation.HasIndex(i => new { i.TenantId, i.Email }).HasDatabaseName("ix_invitations_tenant_id_email");
         });
 
         modelBuilder.AddOutbox();

@@ -4,6 +4,7 @@ using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Auth;
 using Tenancy.Api.Data;
 using Tenancy.Api.Features.Internal;
+using Tenancy.Api.Features.Invitations;
 using Tenancy.Api.Features.Tenants;
 using Tenancy.Api.Provisioning;
 
@@ -20,6 +21,7 @@ public static class TenancyServices
         // Tenants and memberships are served from memory until their rows change (docs/decisions/cache-invalidation.md).
         builder.AddChangeFeed<TenancyDbContext>("tenancydb", TenantCache.Payload);
         builder.Services.AddSingleton<TenantCache>();
+        builder.AddInvitations();
         builder.AddTenantDbContexts();
         builder.AddPlatformAuthentication();
 
@@ -35,5 +37,5 @@ public static class TenancyServices
     }
 
     public static IEndpointRouteBuilder MapTenancyEndpoints(this IEndpointRouteBuilder app) =>
-        app.MapInternalEndpoints().MapTenantEndpoints();
+        app.MapInternalEndpoints().MapTenantEndpoints().MapInvitationEndpoints();
 }

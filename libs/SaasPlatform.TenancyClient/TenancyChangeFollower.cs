@@ -22,41 +22,10 @@ public sealed partial class TenancyChangeFollower(
 {
     public const string LiveLine = "live";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var retry = TimeSpan.FromMilliseconds(200);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await FollowAsync(stoppingToken);
-                retry = TimeSpan.FromMilliseconds(200);   // it was up, and ended (Tenancy.Api stopping): reconnect soon
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or TimeoutException or InvalidDataException or OperationCanceledException)
-            {
-                LogStreamFailed(logger, ex.Message);
-            }
-            finally
-            {
-                checker.StopFollowing();
-            }
-
-            try
-            {
-                await Task.Delay(retry, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            retry = TimeSpan.FromMilliseconds(Math.Min(retry.TotalMilliseconds * 2, 5_000));
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Reconnecting.KeepOpenAsync(FollowAsync,
+            e => e is HttpRequestException or IOException or TimeoutException or InvalidDataException or OperationCanceledException,
+            e => LogStreamFailed(logger, e.Message), checker.StopFollowing, time, stoppingToken);
 
     private async Task FollowAsync(CancellationToken stoppingToken)
     {

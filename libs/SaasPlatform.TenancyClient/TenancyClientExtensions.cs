@@ -10,7 +10,9 @@ public static class TenancyClientExtensions
 {
     /// <summary>
     /// Registers the cached tenant access check (<see cref="TenantAccessChecker"/>, asking Tenancy.Api with the
-    /// internal key), configured from <c>TenantData:Access</c>.
+    /// internal key), configured from <c>TenantData:Access</c>, and follows Tenancy.Api's change stream so answers are
+    /// kept until they change (<see cref="TenancyChangeFollower"/>). The stream's client has no resilience pipeline
+    /// (its timeouts would cut it) and no timeout; the follower reconnects by itself.
     /// </summary>
     public static IHostApplicationBuilder AddTenancyClient(this IHostApplicationBuilder builder)
     {
@@ -19,16 +21,7 @@ public static class TenancyClientExtensions
         // One checker per process: its cache must be shared by every request.
         builder.Services.AddHttpClient(nameof(TenantAccessChecker)).AddInternalApiKey();
         builder.Services.TryAddSingleton<TenantAccessChecker>();
-        return builder;
-    }
 
-    /// <summary>
-    /// For services that check tenant access per request: follow Tenancy.Api's change stream so answers are kept until
-    /// they change (<see cref="TenancyChangeFollower"/>). A stream, so no resilience pipeline (its timeouts would cut
-    /// it) and no client timeout; the follower reconnects by itself.
-    /// </summary>
-    public static IHostApplicationBuilder AddTenancyChangeFollower(this IHostApplicationBuilder builder)
-    {
         // RemoveAllResilienceHandlers is marked experimental; it is the documented way to opt one client out of
         // the defaults every client gets in ServiceDefaults.
 #pragma warning disable EXTEXP0001

@@ -35,10 +35,13 @@ public sealed class SweepMetrics : IDisposable
 
     public void Failed(string sweep) => _failures.Add(1, Tag(sweep));
 
-    /// <summary>Reports how many databases <paramref name="schedule"/> holds, as <c>saasplatform.sweeps.scheduled</c>.</summary>
-    public void Observe(string sweep, TenantWorkSchedule schedule) =>
+    /// <summary>Reports how many databases <paramref name="schedule"/> holds, as <c>saasplatform.sweeps.scheduled</c>; returns it.</summary>
+    public TenantWorkSchedule Observe(string sweep, TenantWorkSchedule schedule)
+    {
         _meter.CreateObservableGauge("saasplatform.sweeps.scheduled", () => new Measurement<int>(schedule.Count, Tag(sweep)),
             "{database}", "Tenant databases waiting for a visit by a background job");
+        return schedule;
+    }
 
     public void Dispose() => _meter.Dispose();
 

@@ -40,5 +40,6 @@ public sealed partial class AppHostModelTests
 
         var identity = await model.EnvironmentAsync("identity-api");
         Assert.Equal($"http://localhost:{model.Port("gateway", "http")}", identity["Platform__PublicUrl"]);
+        Assert.Equal(identity["Platform__PublicUrl"], (await model.EnvironmentAsync("tenancy-api"))["Platform__PublicUrl"]);
     }
 }

@@ -19,6 +19,7 @@ public sealed class MailDeploymentTests(DeploymentFixture fixture)
         Assert.Equal("{smtp-password.value}", (string?)events["Smtp__Password"]);
         Assert.True((bool?)fixture.Resources["smtp-password"]!["inputs"]?["value"]?["secret"] == true);
         Assert.Equal("{public-url.value}", (string?)fixture.Resources["identity-api"]!["env"]!["Platform__PublicUrl"]);
+        Assert.Equal("{public-url.value}", (string?)fixture.Resources["tenancy-api"]!["env"]!["Platform__PublicUrl"]); // invitations
 
         Assert.DoesNotContain(fixture.Resources, r => r.Key is "mailpit" or "mail-dev-server");
     }
@@ -39,6 +40,8 @@ public sealed class MailDeploymentTests(DeploymentFixture fixture)
         Assert.Contains("smtp-password", output.ExpectedSecretKeys);
         Assert.Equal("https://app.example.test",
             output.Of<V1ConfigMap>().Single(c => c.Metadata.Name == "identity-api-env").Data["Platform__PublicUrl"]);
+        Assert.Equal("https://app.example.test",
+            output.Of<V1ConfigMap>().Single(c => c.Metadata.Name == "tenancy-api-env").Data["Platform__PublicUrl"]);
         Assert.DoesNotContain(output.Objects, o => o is V1StatefulSet s && s.Metadata.Name == "mailpit");
     }
 }

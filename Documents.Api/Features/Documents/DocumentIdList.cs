@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SaasPlatform.ServiceDefaults.Http;
 
 namespace Documents.Api.Features.Documents;
 

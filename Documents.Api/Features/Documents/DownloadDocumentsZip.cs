@@ -1,13 +1,5 @@
 using System.IO.Compression;
 using System.Text.Json;
-using Documents.Api.Uploads;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Http;
-using SaasPlatform.Storage;
-using SaasPlatform.TenantSchema;
 
 namespace Documents.Api.Features.Documents;
 

@@ -34,17 +34,10 @@ internal static class GetSecurityLog
             validation.Add("cursor", "Not a cursor returned by this endpoint");
         }
 
-        Guid? user = null;
-        if (userId is not null)
+        var user = Guid.Empty;
+        if (userId is not null && !Guid.TryParse(userId, out user))
         {
-            if (Guid.TryParse(userId, out var parsed))
-            {
-                user = parsed;
-            }
-            else
-            {
-                validation.Add("user_id", "Not a valid UUID.");
-            }
+            validation.Add("user_id", "Not a valid UUID.");
         }
 
         if (!validation.IsValid)
@@ -54,9 +47,9 @@ internal static class GetSecurityLog
 
         // The filter as literal SQL, the same text as the partial index's, so the planner can use that index.
         var query = db.AuditRecords.FromSqlRaw("SELECT * FROM audit_records WHERE " + SecurityLog.Filter).AsNoTracking();
-        if (user is { } u)
+        if (userId is not null)
         {
-            query = query.Where(a => a.UserId == u);
+            query = query.Where(a => a.UserId == user);
         }
 
         if (action is { Length: > 0 })

@@ -1,5 +1,4 @@
 using Events.Worker.Features.Email;
-using SaasPlatform.Messaging.Handling;
 
 namespace Microsoft.Extensions.Hosting;
 

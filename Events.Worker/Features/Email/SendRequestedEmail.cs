@@ -1,8 +1,4 @@
-using Events.Worker.Consuming;
 using MimeKit;
-using SaasPlatform.Messaging;
-using SaasPlatform.Messaging.Events;
-using SaasPlatform.Messaging.Handling;
 
 namespace Events.Worker.Features.Email;
 

@@ -1,5 +1,4 @@
 using SaasPlatform.TenancyClient;
-using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.Exports;
 

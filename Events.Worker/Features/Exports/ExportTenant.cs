@@ -1,17 +1,9 @@
 using System.Diagnostics;
-using Events.Worker.Consuming;
-using Events.Worker.Data;
 using Events.Worker.Features.TenantArchives;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging.Events;
-using SaasPlatform.Messaging.Handling;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.Storage;
-using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.Exports;
 

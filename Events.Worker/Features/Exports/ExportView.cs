@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Events.Worker.Data;
 using SaasPlatform.ServiceDefaults.Http;
 
 namespace Events.Worker.Features.Exports;

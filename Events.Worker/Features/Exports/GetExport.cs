@@ -1,12 +1,8 @@
-using Events.Worker.Data;
 using Events.Worker.Features.TenantArchives;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.Storage;
-using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.Exports;
 

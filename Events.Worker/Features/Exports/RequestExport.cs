@@ -1,12 +1,8 @@
-using Events.Worker.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
-using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging.Events;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.ServiceDefaults.Http;
 using SaasPlatform.Storage;
-using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.Exports;
 

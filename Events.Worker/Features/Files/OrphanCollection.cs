@@ -22,7 +22,7 @@ internal sealed partial class OrphanCollection(
 
     private readonly Lock _lock = new();
     private readonly PriorityQueue<(string Database, Guid FileId), DateTimeOffset> _timetable = new();
-    private readonly TenantWorkSchedule _schedule = Observed(new TenantWorkSchedule(time), metrics);
+    private readonly TenantWorkSchedule _schedule = metrics.Observe(SweepName, new TenantWorkSchedule(time));
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static readonly TimeSpan Margin = TimeSpan.FromMilliseconds(50);
@@ -176,12 +176,6 @@ internal sealed partial class OrphanCollection(
             LogDatabaseSweepFailed(database, e.Message);
             _schedule.Request(database, time.GetUtcNow() + FailedSweepDelay);
         }
-    }
-
-    private static TenantWorkSchedule Observed(TenantWorkSchedule schedule, SweepMetrics metrics)
-    {
-        metrics.Observe(SweepName, schedule);
-        return schedule;
     }
 
     [LoggerMessage(LogLevel.Warning, "Collecting orphaned file {FileId} of {Database} failed; a sweep of the database will retry")]

@@ -1,12 +1,8 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Events.Worker.Data;
 using Events.Worker.Features.TenantArchives;
-using Microsoft.EntityFrameworkCore;
 using SaasPlatform.Messaging.Audit;
 using SaasPlatform.Messaging.Outbox;
 using SaasPlatform.Storage;
-using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.Imports;
 

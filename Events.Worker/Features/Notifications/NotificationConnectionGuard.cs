@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
 using SaasPlatform.ServiceDefaults.Auth;
 using SaasPlatform.TenancyClient;
 

@@ -1,8 +1,5 @@
 using Confluent.Kafka;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
-using SaasPlatform.Messaging;
-using SaasPlatform.Messaging.Kafka;
 
 namespace Events.Worker.Features.Notifications;
 
@@ -54,25 +51,14 @@ public sealed partial class NotificationFeed(
         LogStarted(logger, Topics.AuditLog, groupId);
         try
         {
-            while (!stoppingToken.IsCancellationRequested)
+            consumer.ConsumeUntilStopped(result =>
             {
-                ConsumeResult<string, byte[]>? result;
-                try
-                {
-                    result = consumer.Consume(TimeSpan.FromMilliseconds(250));
-                }
-                catch (ConsumeException ex) when (!ex.Error.IsFatal)
-                {
-                    LogConsumerError(logger, ex.Error.Code.ToString(), ex.Error.Reason);
-                    continue;
-                }
-
-                if (result is { IsPartitionEOF: false, Message.Value: { } value })
+                if (result?.Message.Value is { } value)
                 {
                     // Awaited in order: a tenant's notifications keep the order of its partition.
                     ForwardAsync(value, stoppingToken).GetAwaiter().GetResult();
                 }
-            }
+            }, error => LogConsumerError(logger, error.Code.ToString(), error.Reason), stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

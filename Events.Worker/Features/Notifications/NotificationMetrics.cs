@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using SaasPlatform.Messaging.Kafka;
 
 namespace Events.Worker.Features.Notifications;
 

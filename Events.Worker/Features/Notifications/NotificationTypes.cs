@@ -1,4 +1,3 @@
-using SaasPlatform.Messaging;
 using SaasPlatform.Messaging.Audit;
 
 namespace Events.Worker.Features.Notifications;

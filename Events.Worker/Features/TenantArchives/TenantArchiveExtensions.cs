@@ -1,6 +1,5 @@
 using Events.Worker.Features.Exports;
 using Events.Worker.Features.Imports;
-using SaasPlatform.Messaging.Handling;
 using SaasPlatform.ServiceDefaults.Auth;
 
 namespace Events.Worker.Features.TenantArchives;

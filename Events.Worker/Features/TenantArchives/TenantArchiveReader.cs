@@ -1,6 +1,4 @@
 using System.IO.Compression;
-using System.Text.Json;
-using SaasPlatform.TenantSchema;
 
 namespace Events.Worker.Features.TenantArchives;
 

@@ -1,4 +1,3 @@
-using Identity.Api.Accounts;
 using Identity.Api.Http;
 
 namespace Identity.Api.Features.AccountEmails;

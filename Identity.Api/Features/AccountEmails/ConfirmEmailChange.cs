@@ -1,16 +1,4 @@
-using System.Text.Json;
-using Identity.Api.Accounts;
-using Identity.Api.Data;
-using Identity.Api.Features.Users;
-using Identity.Api.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Contracts;
-using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Features.AccountEmails;
 
@@ -30,31 +18,13 @@ public static class ConfirmEmailChange
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (body.ValueKind != JsonValueKind.Object)
+        var link = await AccountLinks.RedeemAsync(body, context, db, tokens, limiter, AccountTokenPurposes.EmailChange, cancellationToken);
+        if (!link.Succeeded || link.Token.Email is not { Length: > 0 } newEmail)
         {
-            return ApiError.NotAnObject("Invalid request data");
+            return link.Error ?? AccountLinks.Invalid();
         }
 
-        var validation = new Validation();
-        var token = AccountLinks.Token(validation, TextField.From(body, "token"));
-        if (!validation.IsValid)
-        {
-            return validation.ToError("Invalid request data");
-        }
-
-        var address = context.Connection.RemoteIpAddress;
-        if (limiter.TryAcquire(address) is { } retryAfter)
-        {
-            return RateLimited.Result(context, retryAfter);
-        }
-
-        var redeemed = await tokens.RedeemAsync(token, AccountTokenPurposes.EmailChange, cancellationToken);
-        var user = redeemed is null ? null : await db.Users.SingleOrDefaultAsync(u => u.Id == redeemed.UserId && u.IsActive, cancellationToken);
-        if (user is null || redeemed!.Email is not { Length: > 0 } newEmail)
-        {
-            return AccountLinks.Invalid();
-        }
-
+        var user = link.User;
         // A fast answer for the common case; the unique index on lower(email) settles the race below.
         if (await db.Users.AnyAsync(u => u.Email.ToLower() == newEmail && u.Id != user.Id, cancellationToken))
         {
@@ -67,14 +37,13 @@ public static class ConfirmEmailChange
         user.EmailVerifiedAt = now;
         user.UpdatedAt = now;
         db.EnqueueAudit(null, user.Id, AuditActions.EmailChanged, "user", user.Id.ToString(),
-            new { old_email = oldEmail, new_email = newEmail, client_address = address?.ToString() }, time);
+            new { old_email = oldEmail, new_email = newEmail, client_address = context.Connection.RemoteIpAddress?.ToString() }, time);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return AccountLinks.Invalid();
+            if (await AccountLinks.SaveAsync(db, cancellationToken) is { } usedMeanwhile)
+            {
+                return usedMeanwhile;
+            }
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {

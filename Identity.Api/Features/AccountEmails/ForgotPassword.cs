@@ -1,14 +1,4 @@
-using System.Text.Json;
-using Identity.Api.Accounts;
-using Identity.Api.Data;
 using Identity.Api.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Features.AccountEmails;
 

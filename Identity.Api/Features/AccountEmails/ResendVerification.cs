@@ -1,12 +1,4 @@
-using System.Security.Claims;
-using Identity.Api.Accounts;
-using Identity.Api.Data;
 using Identity.Api.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
-using SaasPlatform.ServiceDefaults.Auth;
-using SaasPlatform.ServiceDefaults.Http;
 
 namespace Identity.Api.Features.AccountEmails;
 

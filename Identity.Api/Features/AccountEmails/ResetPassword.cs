@@ -1,15 +1,3 @@
-using System.Text.Json;
-using Identity.Api.Accounts;
-using Identity.Api.Data;
-using Identity.Api.Http;
-using Identity.Api.Sessions;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Http;
-
 namespace Identity.Api.Features.AccountEmails;
 
 public static class ResetPassword
@@ -31,45 +19,24 @@ public static class ResetPassword
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (body.ValueKind != JsonValueKind.Object)
+        string? password = null;
+        var link = await AccountLinks.RedeemAsync(body, context, db, tokens, limiter, AccountTokenPurposes.PasswordReset, cancellationToken,
+            validation => password = AccountRules.NewPassword(validation, TextField.From(body, "new_password"), "new_password"));
+        if (!link.Succeeded)
         {
-            return ApiError.NotAnObject("Invalid request data");
+            return link.Error;
         }
 
-        var validation = new Validation();
-        var token = AccountLinks.Token(validation, TextField.From(body, "token"));
-        var password = AccountRules.NewPassword(validation, TextField.From(body, "new_password"), "new_password");
-        if (!validation.IsValid)
-        {
-            return validation.ToError("Invalid request data");
-        }
-
-        var address = context.Connection.RemoteIpAddress;
-        if (limiter.TryAcquire(address) is { } retryAfter)
-        {
-            return RateLimited.Result(context, retryAfter);
-        }
-
-        var redeemed = await tokens.RedeemAsync(token, AccountTokenPurposes.PasswordReset, cancellationToken);
-        var user = redeemed is null ? null : await db.Users.SingleOrDefaultAsync(u => u.Id == redeemed.UserId && u.IsActive, cancellationToken);
-        if (user is null)
-        {
-            return AccountLinks.Invalid();
-        }
-
+        var user = link.User;
         var now = time.UtcNowForDatabase();
         user.PasswordHash = await hasher.HashAsync(password!, cancellationToken);
         user.EmailVerifiedAt ??= now;
         user.UpdatedAt = now;
         db.EnqueueAudit(null, user.Id, AuditActions.PasswordReset, "user", user.Id.ToString(),
-            new { client_address = address?.ToString() }, time);
-        try
+            new { client_address = context.Connection.RemoteIpAddress?.ToString() }, time);
+        if (await AccountLinks.SaveAsync(db, cancellationToken) is { } usedMeanwhile)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return AccountLinks.Invalid(); // a concurrent request used the token first
+            return usedMeanwhile;
         }
 
         // After the commit: from here the old password fails, and every session begun before the reset ends.

@@ -1,16 +1,3 @@
-using System.Text.Json;
-using Identity.Api.Accounts;
-using Identity.Api.Data;
-using Identity.Api.Features.Users;
-using Identity.Api.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
-using SaasPlatform.Messaging.Audit;
-using SaasPlatform.Messaging.Outbox;
-using SaasPlatform.ServiceDefaults.Contracts;
-using SaasPlatform.ServiceDefaults.Http;
-
 namespace Identity.Api.Features.AccountEmails;
 
 public static class VerifyEmail
@@ -29,47 +16,25 @@ public static class VerifyEmail
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        if (body.ValueKind != JsonValueKind.Object)
+        var link = await AccountLinks.RedeemAsync(body, context, db, tokens, limiter, AccountTokenPurposes.EmailVerification, cancellationToken);
+        if (!link.Succeeded || !string.Equals(link.User.Email, link.Token.Email, StringComparison.Ordinal))
         {
-            return ApiError.NotAnObject("Invalid request data");
+            return link.Error ?? AccountLinks.Invalid();
         }
 
-        var validation = new Validation();
-        var token = AccountLinks.Token(validation, TextField.From(body, "token"));
-        if (!validation.IsValid)
-        {
-            return validation.ToError("Invalid request data");
-        }
-
-        var address = context.Connection.RemoteIpAddress;
-        if (limiter.TryAcquire(address) is { } retryAfter)
-        {
-            return RateLimited.Result(context, retryAfter);
-        }
-
-        var redeemed = await tokens.RedeemAsync(token, AccountTokenPurposes.EmailVerification, cancellationToken);
-        var user = redeemed is null ? null : await db.Users.SingleOrDefaultAsync(u => u.Id == redeemed.UserId && u.IsActive, cancellationToken);
-        if (user is null || !string.Equals(user.Email, redeemed!.Email, StringComparison.Ordinal))
-        {
-            return AccountLinks.Invalid();
-        }
-
+        var user = link.User;
         if (user.EmailVerifiedAt is null)
         {
             var now = time.UtcNowForDatabase();
             user.EmailVerifiedAt = now;
             user.UpdatedAt = now;
             db.EnqueueAudit(null, user.Id, AuditActions.EmailVerified, "user", user.Id.ToString(),
-                new { email = user.Email, client_address = address?.ToString() }, time);
+                new { email = user.Email, client_address = context.Connection.RemoteIpAddress?.ToString() }, time);
         }
 
-        try
+        if (await AccountLinks.SaveAsync(db, cancellationToken) is { } usedMeanwhile)
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return AccountLinks.Invalid();
+            return usedMeanwhile;
         }
 
         return ApiResults.Ok("Email address verified", user.ToResponse());

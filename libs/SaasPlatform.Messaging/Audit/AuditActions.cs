@@ -19,6 +19,10 @@ public static class AuditActions
     public const string TenantDeleted = "tenant.deleted";
     public const string MemberAdded = "member.added";
     public const string MemberRemoved = "member.removed";
+    /// <summary>Invitations (docs/decisions/tenant-invitations.md); an accepted one also records <see cref="MemberAdded"/>.</summary>
+    public const string InvitationCreated = "invitation.created";
+    public const string InvitationRevoked = "invitation.revoked";
+    public const string InvitationAccepted = "invitation.accepted";
     public const string DocumentUploaded = "document.uploaded";
     public const string DocumentUpdated = "document.updated";
     public const string DocumentDeleted = "document.deleted";

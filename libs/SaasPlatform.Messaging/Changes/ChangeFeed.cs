@@ -1,3 +1,5 @@
+using SaasPlatform.ServiceDefaults;
+
 namespace SaasPlatform.Messaging.Changes;
 
 /// <summary>
@@ -51,40 +53,9 @@ public sealed partial class ChangeFeed(string connectionString, ILogger<ChangeFe
     /// </summary>
     public void Publish(string payload) => Dispatch(payload);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var retry = TimeSpan.FromMilliseconds(200);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ListenAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or InvalidOperationException)
-            {
-                LogListenFailed(logger, e);
-            }
-            finally
-            {
-                GoDark();
-            }
-
-            try
-            {
-                await Task.Delay(retry, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            retry = TimeSpan.FromMilliseconds(Math.Min(retry.TotalMilliseconds * 2, 5_000));
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Reconnecting.KeepOpenAsync(ListenAsync, e => e is NpgsqlException or TimeoutException or IOException or InvalidOperationException,
+            e => LogListenFailed(logger, e), GoDark, time, stoppingToken);
 
     private async Task ListenAsync(CancellationToken stoppingToken)
     {

@@ -59,8 +59,4 @@ public static class OutboxRelayExtensions
         builder.Services.AddHostedService<TenantOutboxRelay>();
         return builder;
     }
-
-    /// <summary>For DbContexts built by hand (tenant databases): adds the interceptor that signals commits.</summary>
-    public static DbContextOptionsBuilder UseOutboxSignal(this DbContextOptionsBuilder optionsBuilder, IServiceProvider services) =>
-        optionsBuilder.AddInterceptors(services.GetRequiredService<OutboxCommitInterceptor>());
 }

@@ -30,7 +30,7 @@ public sealed partial class TenantOutboxRelay(
 
     private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
     private readonly PublishGate _gate = new();
-    private readonly TenantWorkSchedule _revisits = Observed(new TenantWorkSchedule(TimeProvider.System), metrics);
+    private readonly TenantWorkSchedule _revisits = metrics.Observe(SweepName, new TenantWorkSchedule(TimeProvider.System));
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,12 +39,6 @@ public sealed partial class TenantOutboxRelay(
             .Select(_ => Task.Run(() => PublishSignalledAsync(stoppingToken), CancellationToken.None))
             .Append(Task.Run(() => RecoverAsync(stoppingToken), CancellationToken.None))
             .Append(Task.Run(() => RevisitAsync(stoppingToken), CancellationToken.None)));
-    }
-
-    private static TenantWorkSchedule Observed(TenantWorkSchedule schedule, SweepMetrics metrics)
-    {
-        metrics.Observe(SweepName, schedule);
-        return schedule;
     }
 
     private async Task PublishSignalledAsync(CancellationToken stoppingToken)

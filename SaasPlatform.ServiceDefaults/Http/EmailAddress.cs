@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Identity.Api.Accounts;
+namespace SaasPlatform.ServiceDefaults.Http;
 
 /// <summary>
 /// The email format the original accepted (marshmallow's <c>Email</c> validator): a dot-atom or quoted local part,
 /// then a domain of DNS labels with a TLD of at least two characters, an IPv4 literal, or <c>localhost</c>;
-/// internationalised domains are checked in their IDNA form.
+/// internationalised domains are checked in their IDNA form. Shared, so that registration and invitations accept the
+/// same addresses.
 /// </summary>
 public static partial class EmailAddress
 {
