@@ -134,6 +134,31 @@ public class PlatformFixture : IAsyncLifetime
         {
             await Task.Delay(100, cancellationToken);
         }
+
+        // Aspire probes a resource's health through its endpoint, which spreads requests over the replicas, so a replica
+        // can be reported healthy while it is still starting. Ask each one on its own address.
+        foreach (var instance in Instances(service))
+        {
+            using var client = CreateInstanceClient(instance);
+            client.Timeout = TimeSpan.FromSeconds(5);
+            while (true)
+            {
+                try
+                {
+                    using var health = await client.GetAsync("/health", cancellationToken);
+                    if (health.IsSuccessStatusCode)
+                    {
+                        break;
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    // Not listening yet, or too slow to answer.
+                }
+
+                await Task.Delay(200, cancellationToken);
+            }
+        }
     }
 
     /// <summary>
